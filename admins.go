@@ -1,0 +1,4 @@
+package admin
+
+// AdminsService is declared here until its endpoints land.
+type AdminsService service

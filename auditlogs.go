@@ -1,0 +1,4 @@
+package admin
+
+// AuditLogsService is declared here until its endpoints land.
+type AuditLogsService service

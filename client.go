@@ -1,0 +1,528 @@
+package admin
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client is a client of the Admin API. Create one with NewClient or
+// NewClientFromEnv and share it: it is safe for concurrent use by many
+// goroutines, and it keeps connections, tokens and the rate limiter across
+// calls.
+type Client struct {
+	Users     *UsersService
+	Groups    *GroupsService
+	Roles     *RolesService
+	Projects  *ProjectsService
+	Clusters  *ClustersService
+	Admins    *AdminsService
+	AuditLogs *AuditLogsService
+	Me        *MeService
+
+	base        *url.URL
+	baseStr     string // base URL, ending in "/"
+	hc          *http.Client
+	retry       RetryPolicy
+	logger      *slog.Logger
+	userAgent   []string
+	auth        *credentials // behind a pointer so that %v of a Client value prints no secret
+	maxResponse int64
+	rateLimit   atomic.Pointer[RateLimit]
+}
+
+type service struct{ c *Client }
+
+// credentials holds everything secret a Client sends.
+type credentials struct {
+	header  []string    // "Bearer <key>" for API keys; nil for token sources
+	tokens  *tokenCache // for client credentials and token sources
+	extra   http.Header // WithHeader's headers, which may carry a credential
+	secrets []string    // values scrubbed from messages
+}
+
+// NewClient returns a Client configured by opts. It does no I/O: a wrong
+// key or an unreachable server shows in the first call. Without an
+// authentication option (WithAPIKey, WithClientCredentials or
+// WithTokenSource) requests are sent without credentials.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := &config{maxResponse: DefaultMaxResponseSize}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	base, err := cfg.parseBaseURL()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		base:        base,
+		baseStr:     base.String(),
+		retry:       cfg.retryPolicy(),
+		logger:      cfg.logger,
+		auth:        &credentials{extra: cfg.headers},
+		maxResponse: cfg.maxResponse,
+	}
+	ua := "admin-api-go/" + Version
+	if cfg.userAgent != "" {
+		ua = cfg.userAgent + " " + ua
+	}
+	c.userAgent = []string{ua}
+
+	var baseRT http.RoundTripper
+	var timeout time.Duration
+	var jar http.CookieJar
+	if cfg.httpClient != nil {
+		baseRT, timeout, jar = cfg.httpClient.Transport, cfg.httpClient.Timeout, cfg.httpClient.Jar
+	}
+	if baseRT == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		baseRT = t
+	}
+	plain := &http.Client{Transport: baseRT, Timeout: timeout, CheckRedirect: checkRedirect}
+
+	switch {
+	case cfg.apiKey != "":
+		c.auth.header = []string{"Bearer " + string(cfg.apiKey)}
+		c.auth.secrets = append(c.auth.secrets, string(cfg.apiKey))
+	case cfg.tokenSource != nil || cfg.clientID != "":
+		tokenURL := cfg.tokenURL
+		if tokenURL == "" {
+			tokenURL = c.baseStr + "oauth/token"
+		}
+		c.auth.tokens = newTokenCache(cfg, plain, tokenURL)
+		if cfg.clientSecret != "" {
+			c.auth.secrets = append(c.auth.secrets, string(cfg.clientSecret))
+		}
+	}
+	for _, vs := range cfg.headers {
+		c.auth.secrets = append(c.auth.secrets, vs...)
+	}
+	c.hc = &http.Client{
+		Transport:     &transport{base: baseRT, lim: newLimiter(cfg), tokens: c.auth.tokens, client: c},
+		Timeout:       timeout,
+		Jar:           jar,
+		CheckRedirect: checkRedirect,
+	}
+
+	svc := &service{c}
+	c.Users = (*UsersService)(svc)
+	c.Groups = (*GroupsService)(svc)
+	c.Roles = (*RolesService)(svc)
+	c.Projects = (*ProjectsService)(svc)
+	c.Clusters = (*ClustersService)(svc)
+	c.Admins = (*AdminsService)(svc)
+	c.AuditLogs = (*AuditLogsService)(svc)
+	c.Me = (*MeService)(svc)
+	return c, nil
+}
+
+// BaseURL returns the base URL every path is resolved against.
+func (c *Client) BaseURL() string { return c.baseStr }
+
+// RateLimit returns the server's rate limit as the latest response told
+// it, and false before any response carried one.
+func (c *Client) RateLimit() (RateLimit, bool) {
+	rl := c.rateLimit.Load()
+	if rl == nil {
+		return RateLimit{}, false
+	}
+	return *rl, true
+}
+
+// String describes the client without any credential.
+func (c *Client) String() string {
+	auth := "none"
+	switch {
+	case c.auth.header != nil:
+		auth = "api-key"
+	case c.auth.tokens != nil:
+		auth = "oauth2"
+	}
+	return fmt.Sprintf("admin.Client{BaseURL: %q, Auth: %s}", c.baseStr, auth)
+}
+
+// GoString describes the client without any credential.
+func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without any credential, whatever the verb.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue describes the client without any credential.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Response describes the HTTP exchange behind a call. Pass one to
+// CaptureResponse to have a call fill it in.
+type Response struct {
+	StatusCode int
+	RequestID  string
+	Attempts   int
+	// Replayed reports that the server answered from its idempotency
+	// store: an earlier attempt of the same call had already been applied.
+	Replayed  bool
+	RateLimit RateLimit
+	Header    http.Header
+}
+
+type ctxKey int
+
+const (
+	keyResponse ctxKey = iota
+	keyIdempotency
+)
+
+// CaptureResponse returns a context that makes the calls it is passed to
+// record their HTTP response in r. For an iteration, r describes the last
+// page fetched.
+func CaptureResponse(ctx context.Context, r *Response) context.Context {
+	return context.WithValue(ctx, keyResponse, r)
+}
+
+// WithIdempotencyKey returns a context whose change calls (POST, PUT, PATCH,
+// DELETE) carry key as their Idempotency-Key instead of a random one. Reuse
+// a key to retry a call whose outcome is unknown (ErrPossiblyApplied)
+// without applying it twice. A key is 1 to 255 characters.
+func WithIdempotencyKey(ctx context.Context, key string) context.Context {
+	return context.WithValue(ctx, keyIdempotency, key)
+}
+
+// newIdempotencyKey returns a random key: 128 bits in hex.
+func newIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// call is the state of one logical call across its attempts.
+type call struct {
+	c          *Client
+	ctx        context.Context
+	method     string
+	path       string
+	mutating   bool
+	attempts   int
+	start      time.Time
+	ambiguous  bool          // an attempt of a change may have been applied
+	nextWait   time.Duration // the wait before the next attempt
+	deadlineRA time.Duration // a wait not started because of the deadline
+}
+
+func (k *call) onAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
+	k.attempts = i + 1
+	k.start = time.Now()
+}
+
+func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	k.log(resp, err)
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	var hint time.Duration
+	var hinted bool
+	if err != nil {
+		k.ambiguous = k.ambiguous || k.mutating
+		if !isRetryableError(err) {
+			return false, nil
+		}
+	} else {
+		if k.mutating && ambiguousStatus(resp.StatusCode) {
+			k.ambiguous = true
+		}
+		if !retryableStatus(resp.StatusCode) {
+			return false, nil
+		}
+		hint, hinted = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	if k.attempts > k.c.retry.MaxRetries {
+		k.deadlineRA = hint
+		return false, nil
+	}
+	wait := backoff(k.c.retry, k.attempts-1)
+	if hinted {
+		wait = min(hint, k.c.retry.MaxWait)
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		k.deadlineRA = max(wait, hint)
+		return false, nil
+	}
+	k.nextWait = wait
+	return true, nil
+}
+
+func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return k.nextWait
+}
+
+func passthrough(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err }
+
+func (k *call) log(resp *http.Response, err error) {
+	l := k.c.logger
+	if l == nil || !l.Enabled(k.ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", k.method),
+		slog.String("path", k.path),
+		slog.Int("attempt", k.attempts),
+		slog.Duration("duration", time.Since(k.start)),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("X-Request-Id")))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", k.c.scrub(err.Error())))
+	}
+	l.LogAttrs(k.ctx, slog.LevelDebug, "admin: attempt", attrs...)
+}
+
+// minSecretLen is the shortest value scrub removes: shorter header values
+// are not credentials, and removing them would garble messages.
+const minSecretLen = 8
+
+// scrub removes every credential the client knows from s.
+func (c *Client) scrub(s string) string {
+	for _, sec := range c.auth.secrets {
+		if len(sec) >= minSecretLen && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	if tok := c.auth.tokens.current(); len(tok) >= minSecretLen && strings.Contains(s, tok) {
+		s = strings.ReplaceAll(s, tok, redacted)
+	}
+	return s
+}
+
+// do sends one logical call: method on path (relative to the base URL and
+// already escaped) with query and a JSON body from in, and decodes a
+// successful response into out. A nil out discards the body.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	_, err := c.send(ctx, method, path, query, in, func(body io.Reader) error {
+		if out == nil {
+			return nil
+		}
+		return json.NewDecoder(body).Decode(out)
+	}, out != nil)
+	return err
+}
+
+// send is the one request path every call takes. decode reads a
+// successful body; wantBody says a 204 or an empty body is an error.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, in any, decode func(io.Reader) error, wantBody bool) (*http.Response, error) {
+	if ctx == nil {
+		return nil, invalidParam("ctx", "context is nil")
+	}
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return nil, invalidParam("body", err.Error())
+		}
+	}
+	u := c.baseStr + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var rawBody any
+	if body != nil {
+		rawBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u, rawBody)
+	if err != nil {
+		return nil, invalidParam("path", "cannot build request URL")
+	}
+	h := req.Header
+	h["Accept"] = jsonContentType
+	h["User-Agent"] = c.userAgent
+	if body != nil {
+		h["Content-Type"] = jsonContentType
+	}
+	if c.auth.header != nil {
+		h["Authorization"] = c.auth.header
+	}
+	for k, vs := range c.auth.extra {
+		h[k] = vs
+	}
+	k := &call{c: c, ctx: ctx, method: method, path: req.URL.Path}
+	if method != http.MethodGet && method != http.MethodHead {
+		k.mutating = true
+		key, _ := ctx.Value(keyIdempotency).(string)
+		if key == "" {
+			key = newIdempotencyKey()
+		} else if len(key) > 255 {
+			return nil, invalidParam("idempotency key", "longer than 255 characters")
+		}
+		h["Idempotency-Key"] = []string{key}
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:     c.hc,
+		RetryMax:       c.retry.MaxRetries,
+		RetryWaitMin:   c.retry.MinWait,
+		RetryWaitMax:   c.retry.MaxWait,
+		CheckRetry:     k.checkRetry,
+		Backoff:        k.backoff,
+		ErrorHandler:   passthrough,
+		RequestLogHook: k.onAttempt,
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		if resp != nil {
+			drain(resp.Body)
+		}
+		return nil, c.transportError(k, err)
+	}
+	defer drain(resp.Body)
+	if cap, ok := ctx.Value(keyResponse).(*Response); ok && cap != nil {
+		*cap = Response{
+			StatusCode: resp.StatusCode,
+			RequestID:  resp.Header.Get("X-Request-Id"),
+			Attempts:   k.attempts,
+			Replayed:   resp.Header.Get("Idempotent-Replayed") == "true",
+			Header:     resp.Header,
+		}
+		cap.RateLimit, _ = parseRateLimit(resp.Header)
+	}
+	if resp.StatusCode >= 300 {
+		return resp, c.responseError(k, resp)
+	}
+	if wantBody && (resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0) {
+		return resp, c.invalidResponse(k, resp, "no body where one was expected")
+	}
+	lr := &limitedReader{r: resp.Body, n: c.maxResponse}
+	if err := decode(lr); err != nil {
+		if ctx.Err() != nil {
+			return resp, c.transportError(k, ctx.Err())
+		}
+		if lr.over {
+			return resp, c.invalidResponse(k, resp, fmt.Sprintf("body larger than %d bytes", c.maxResponse))
+		}
+		return resp, c.invalidResponse(k, resp, c.scrub(err.Error()))
+	}
+	return resp, nil
+}
+
+var jsonContentType = []string{"application/json"}
+
+// limitedReader reads at most n bytes and remembers if the source had more.
+type limitedReader struct {
+	r    io.Reader
+	n    int64
+	over bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, errBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+var errBodyTooLarge = errors.New("response body too large")
+
+func (c *Client) baseError(k *call) *Error {
+	return &Error{Method: k.method, Path: k.path, Attempts: k.attempts}
+}
+
+func (c *Client) responseError(k *call, resp *http.Response) *Error {
+	e := c.baseError(k)
+	e.StatusCode = resp.StatusCode
+	e.RequestID = resp.Header.Get("X-Request-Id")
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	decodeErrorBody(e, body)
+	e.Message = c.scrub(e.Message)
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	if k.deadlineRA > e.RetryAfter {
+		e.RetryAfter = k.deadlineRA
+	}
+	e.PossiblyApplied = k.mutating && k.ambiguous
+	return e
+}
+
+func (c *Client) invalidResponse(k *call, resp *http.Response, msg string) *Error {
+	e := c.baseError(k)
+	e.StatusCode = resp.StatusCode
+	e.RequestID = resp.Header.Get("X-Request-Id")
+	e.Message = msg
+	e.invalidResponse = true
+	// The server answered success: a change was applied even though its
+	// answer cannot be read.
+	e.PossiblyApplied = k.mutating
+	return e
+}
+
+func (c *Client) transportError(k *call, err error) *Error {
+	e := c.baseError(k)
+	var apiErr *Error
+	if errors.As(err, &apiErr) { // from the token source
+		apiErr.Attempts = k.attempts
+		if apiErr.Method == "" {
+			apiErr.Method, apiErr.Path = k.method, k.path
+		}
+		return apiErr
+	}
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err // its message repeats the URL, query included
+	}
+	e.Err = scrubbedError{err, c.scrub(err.Error())}
+	e.RetryAfter = k.deadlineRA
+	e.PossiblyApplied = k.mutating && k.ambiguous
+	return e
+}
+
+// scrubbedError keeps the cause for errors.Is and errors.As but prints a
+// message with the credentials removed.
+type scrubbedError struct {
+	err error
+	msg string
+}
+
+func (s scrubbedError) Error() string { return s.msg }
+func (s scrubbedError) Unwrap() error { return s.err }
+
+// Ptr returns a pointer to v, for optional fields.
+func Ptr[T any](v T) *T { return &v }
+
+// escape escapes one path segment. An empty id, and "." or "..", which
+// would name another path, are a caller's mistake.
+func escape(field, v string) (string, error) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return "", invalidParam(field, "must not be empty")
+	case v == "." || v == "..":
+		return "", invalidParam(field, "must not be a dot segment")
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return "", invalidParam(field, "must not contain control characters")
+	}
+	return url.PathEscape(v), nil
+}

@@ -1,0 +1,4 @@
+package admin
+
+// ClustersService is declared here until its endpoints land.
+type ClustersService service

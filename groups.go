@@ -1,0 +1,4 @@
+package admin
+
+// GroupsService is declared here until its endpoints land.
+type GroupsService service

@@ -1,0 +1,245 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Data []T
+	// NextCursor continues the list after this page; pass it as the
+	// Cursor of the next List or All call. It is empty on the last page.
+	NextCursor string
+	// HasMore reports whether the server has more items after this page.
+	HasMore bool
+}
+
+// pageStyle is how a resource paginates.
+type pageStyle uint8
+
+const (
+	// cursorStyle: ?limit&cursor, answered with {"data", "meta": {"next_cursor", "has_more"}}.
+	cursorStyle pageStyle = iota
+	// kongStyle: ?size&offset, answered with {"data", "next", "offset"}.
+	kongStyle
+)
+
+// maxEmptyPages is how many empty pages in a row that still claim more an
+// iteration accepts before it gives up on the server.
+const maxEmptyPages = 100
+
+// pager lists one collection: path and the query without cursor are fixed
+// when it is made, so a caller's params are copied, never shared.
+type pager[T any] struct {
+	c        *Client
+	path     string
+	rawQuery string
+	style    pageStyle
+	id       func(*T) string
+}
+
+func newPager[T any](c *Client, path string, q url.Values, style pageStyle, id func(*T) string) *pager[T] {
+	return &pager[T]{c: c, path: path, rawQuery: q.Encode(), style: style, id: id}
+}
+
+type cursorPageWire[T any] struct {
+	Data []T `json:"data"`
+	Meta struct {
+		NextCursor *string `json:"next_cursor"`
+		HasMore    bool    `json:"has_more"`
+	} `json:"meta"`
+}
+
+type kongPageWire[T any] struct {
+	Data   []T     `json:"data"`
+	Next   *string `json:"next"`
+	Offset *string `json:"offset"`
+}
+
+// page fetches the page that starts at cursor ("" for the first).
+func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
+	u := p.path
+	q := p.rawQuery
+	if cursor != "" {
+		name := "cursor"
+		if p.style == kongStyle {
+			name = "offset"
+		}
+		if q != "" {
+			q += "&"
+		}
+		q += name + "=" + url.QueryEscape(cursor)
+	}
+	if q != "" {
+		u += "?" + q
+	}
+	out := new(Page[T])
+	var bad string
+	_, err := p.c.send(ctx, http.MethodGet, u, nil, nil, func(body io.Reader) error {
+		var err error
+		bad, err = decodePage(body, p.style, out)
+		return err
+	}, true)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out.Data {
+		if p.id(&out.Data[i]) == "" {
+			bad = "item " + strconv.Itoa(i) + " has no id"
+			break
+		}
+	}
+	switch {
+	case bad != "":
+	case out.HasMore && out.NextCursor == "":
+		bad = "page says there is more but gives no cursor"
+	case out.HasMore && out.NextCursor == cursor:
+		bad = "page's next cursor is the cursor that fetched it"
+	}
+	if bad != "" {
+		return nil, &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, Message: bad, invalidResponse: true, StatusCode: http.StatusOK}
+	}
+	return out, nil
+}
+
+// decodePage decodes one page of either style into out. bad describes a
+// page that decoded but contradicts the contract.
+func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad string, err error) {
+	dec := json.NewDecoder(body)
+	switch style {
+	case kongStyle:
+		var w kongPageWire[T]
+		if err := dec.Decode(&w); err != nil {
+			return "", err
+		}
+		out.Data = w.Data
+		if w.Offset != nil && *w.Offset != "" {
+			out.NextCursor = *w.Offset
+		} else if w.Next != nil && *w.Next != "" {
+			nu, err := url.Parse(*w.Next)
+			if err != nil {
+				return "next is not a URL", nil
+			}
+			out.NextCursor = nu.Query().Get("offset")
+			if out.NextCursor == "" {
+				return "next has no offset", nil
+			}
+		}
+		out.HasMore = out.NextCursor != ""
+	default:
+		var w cursorPageWire[T]
+		if err := dec.Decode(&w); err != nil {
+			return "", err
+		}
+		out.Data = w.Data
+		out.HasMore = w.Meta.HasMore
+		if w.Meta.NextCursor != nil {
+			out.NextCursor = *w.Meta.NextCursor
+		}
+		if !out.HasMore {
+			out.NextCursor = ""
+		}
+	}
+	return "", nil
+}
+
+// all walks the collection from cursor, fetching the next page while the
+// caller works on the current one. It yields an error once and stops; when
+// the caller breaks out, the fetch in flight is cancelled and waited for.
+func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if ctx == nil {
+			yield(zero, invalidParam("ctx", "context is nil"))
+			return
+		}
+		ctx, cancel := context.WithCancel(ctx)
+		type result struct {
+			page *Page[T]
+			err  error
+		}
+		var inflight chan result
+		fetch := func(cursor string) {
+			ch := make(chan result, 1)
+			inflight = ch
+			go func() {
+				pg, err := p.page(ctx, cursor)
+				ch <- result{pg, err}
+			}()
+		}
+		defer func() {
+			cancel()
+			if inflight != nil {
+				<-inflight
+			}
+		}()
+
+		prev := make(map[string]struct{})
+		cur := make(map[string]struct{})
+		empty := 0
+		fetch(cursor)
+		for {
+			r := <-inflight
+			inflight = nil
+			if r.err != nil {
+				yield(zero, r.err)
+				return
+			}
+			pg := r.page
+			if pg.HasMore {
+				fetch(pg.NextCursor)
+			}
+			if len(pg.Data) == 0 {
+				if empty++; empty > maxEmptyPages {
+					yield(zero, &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK,
+						Message: "too many empty pages in a row", invalidResponse: true})
+					return
+				}
+			} else {
+				empty = 0
+			}
+			// An item on two pages in a row means the server lost its
+			// place; yielding it twice would be worse than stopping.
+			clear(cur)
+			for i := range pg.Data {
+				id := p.id(&pg.Data[i])
+				_, dupPrev := prev[id]
+				_, dupCur := cur[id]
+				if dupPrev || dupCur {
+					yield(zero, &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK,
+						Message: "the server returned item " + strconv.Quote(id) + " twice", invalidResponse: true})
+					return
+				}
+				cur[id] = struct{}{}
+			}
+			for i := range pg.Data {
+				if !yield(pg.Data[i], nil) {
+					return
+				}
+			}
+			if !pg.HasMore {
+				return
+			}
+			prev, cur = cur, prev
+		}
+	}
+}
+
+// limitQuery validates the page size in field and sets it as query
+// parameter name.
+func limitQuery(q url.Values, field, name string, v, maxV int) error {
+	if v == 0 {
+		return nil
+	}
+	if v < 1 || v > maxV {
+		return invalidParam(field, "must be between 1 and "+strconv.Itoa(maxV))
+	}
+	q.Set(name, strconv.Itoa(v))
+	return nil
+}

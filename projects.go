@@ -1,0 +1,4 @@
+package admin
+
+// ProjectsService is declared here until its endpoints land.
+type ProjectsService service
