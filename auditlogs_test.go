@@ -1,0 +1,188 @@
+package admin_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	admin "github.com/admin/api-go"
+)
+
+func TestAuditLogsWire(t *testing.T) {
+	t.Parallel()
+	cet := time.FixedZone("CET", 3600)
+	runWireCases(t, []wireCase{
+		{
+			name:   "list everything",
+			call:   func(ctx context.Context, c *admin.Client) (any, error) { return c.AuditLogs.List(ctx, nil) },
+			method: "GET", path: "/v1/audit-logs", status: 200,
+			response: `{"data":[
+				{"id":"evt_1","action":"user.create","user_id":"usr_9","target_type":"user","target_id":"usr_1",
+				 "ip":"203.0.113.7","created_at":"2025-01-15T09:30:00.123456789Z",
+				 "metadata":{"email":"ada@example.com","n":2,"tags":["a"],"nested":{"k":true}},"region":"eu"},
+				{"id":"evt_2","action":"config.update","user_id":"usr_9","target_type":"config","target_id":"cfg",
+				 "ip":"2001:db8::1","created_at":"2025-01-15T10:30:00+01:00","metadata":null}],
+				"meta":{"next_cursor":"c2","has_more":true}}`,
+			check: func(t *testing.T, got any) {
+				pg := got.(*admin.Page[admin.AuditEvent])
+				require.Len(t, pg.Data, 2)
+				assert.Equal(t, admin.AuditEvent{
+					ID: "evt_1", Action: admin.ActionUserCreate, UserID: "usr_9", TargetType: "user", TargetID: "usr_1",
+					IP: "203.0.113.7", CreatedAt: time.Date(2025, 1, 15, 9, 30, 0, 123456789, time.UTC),
+					Metadata: map[string]any{"email": "ada@example.com", "n": float64(2), "tags": []any{"a"},
+						"nested": map[string]any{"k": true}},
+				}, pg.Data[0])
+				assert.Equal(t, admin.ActionConfigUpdate, pg.Data[1].Action)
+				assert.Nil(t, pg.Data[1].Metadata)
+				assert.True(t, pg.Data[1].CreatedAt.Equal(time.Date(2025, 1, 15, 9, 30, 0, 0, time.UTC)))
+				assert.Equal(t, "c2", pg.NextCursor)
+				assert.True(t, pg.HasMore)
+			},
+		},
+		{
+			name: "every filter, times in UTC",
+			call: func(ctx context.Context, c *admin.Client) (any, error) {
+				return c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{
+					Action: "group.*", UserID: "usr_9",
+					StartTime: time.Date(2025, 1, 15, 10, 30, 0, 0, cet),
+					EndTime:   time.Date(2025, 1, 16, 0, 0, 0, 500_000_000, time.UTC),
+					Limit:     100, Cursor: "c2",
+				})
+			},
+			method: "GET", path: "/v1/audit-logs",
+			query: "action=group.%2A&end_time=2025-01-16T00%3A00%3A00.5Z&limit=100" +
+				"&start_time=2025-01-15T09%3A30%3A00Z&user_id=usr_9&cursor=c2",
+			status: 200, response: `{"data":[],"meta":{"next_cursor":null,"has_more":false}}`,
+		},
+		{
+			name: "only a start time",
+			call: func(ctx context.Context, c *admin.Client) (any, error) {
+				return c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{StartTime: time.Date(2025, 3, 1, 0, 0, 0, 1, time.UTC)})
+			},
+			method: "GET", path: "/v1/audit-logs", query: "start_time=2025-03-01T00%3A00%3A00.000000001Z",
+			status: 200, response: `{"data":[],"meta":{"next_cursor":null,"has_more":false}}`,
+		},
+		{
+			name: "only an end time",
+			call: func(ctx context.Context, c *admin.Client) (any, error) {
+				return c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{EndTime: time.Date(2025, 3, 1, 0, 0, 0, 0, cet)})
+			},
+			method: "GET", path: "/v1/audit-logs", query: "end_time=2025-02-28T23%3A00%3A00Z",
+			status: 200, response: `{"data":[],"meta":{"next_cursor":null,"has_more":false}}`,
+		},
+	})
+}
+
+func TestAuditLogsInvalidParams(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2025, 1, 15, 9, 30, 0, 0, time.UTC)
+	list := func(p admin.ListAuditLogsParams) func(context.Context, *admin.Client) error {
+		return func(ctx context.Context, c *admin.Client) error {
+			_, err := c.AuditLogs.List(ctx, &p)
+			return err
+		}
+	}
+	runParamCases(t, []paramCase{
+		{"limit too big", list(admin.ListAuditLogsParams{Limit: 101}), "Limit"},
+		{"limit negative", list(admin.ListAuditLogsParams{Limit: -1}), "Limit"},
+		{"end before start", list(admin.ListAuditLogsParams{StartTime: start, EndTime: start.Add(-time.Nanosecond)}), "EndTime"},
+		{"end equals start", list(admin.ListAuditLogsParams{StartTime: start, EndTime: start.In(time.FixedZone("X", 7200))}), "EndTime"},
+		{"start year out of range", list(admin.ListAuditLogsParams{StartTime: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}), "StartTime"},
+		{"end year out of range", list(admin.ListAuditLogsParams{EndTime: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}), "EndTime"},
+		{"all end before start", func(ctx context.Context, c *admin.Client) error {
+			return seqErr(c.AuditLogs.All(ctx, &admin.ListAuditLogsParams{StartTime: start, EndTime: start.Add(-time.Hour)}))
+		}, "EndTime"},
+	})
+}
+
+// auditPages serves seven events, evt_1 to evt_7, oldest first, three to a
+// page; the cursor is the id of the last event of the page before.
+func auditPages(r stubRequest) (int, string) {
+	first := 1
+	switch r.Query {
+	case "limit=3&user_id=usr_9":
+	case "limit=3&user_id=usr_9&cursor=evt_3":
+		first = 4
+	case "limit=3&user_id=usr_9&cursor=evt_6":
+		first = 7
+	default:
+		return 400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`
+	}
+	var data string
+	last := min(first+2, 7)
+	for i := first; i <= last; i++ {
+		if data != "" {
+			data += ","
+		}
+		data += fmt.Sprintf(`{"id":"evt_%d","action":"user.update","user_id":"usr_9","target_type":"user","target_id":"usr_1",`+
+			`"ip":"127.0.0.1","created_at":"2025-01-15T09:30:0%dZ","metadata":{}}`, i, i)
+	}
+	if last == 7 {
+		return 200, `{"data":[` + data + `],"meta":{"next_cursor":null,"has_more":false}}`
+	}
+	return 200, fmt.Sprintf(`{"data":[%s],"meta":{"next_cursor":"evt_%d","has_more":true}}`, data, last)
+}
+
+func eventIDs(t *testing.T, seq func(func(admin.AuditEvent, error) bool)) []string {
+	t.Helper()
+	var ids []string
+	for e, err := range seq {
+		require.NoError(t, err)
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+func TestAuditLogsAll(t *testing.T) {
+	t.Parallel()
+	t.Run("every page oldest first", func(t *testing.T) {
+		t.Parallel()
+		stub, c := newStub(t, auditPages)
+		ids := eventIDs(t, c.AuditLogs.All(t.Context(), &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3}))
+		assert.Equal(t, []string{"evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6", "evt_7"}, ids)
+		assert.Len(t, stub.requests(), 3)
+	})
+	t.Run("export in pieces resumes from the last cursor", func(t *testing.T) {
+		t.Parallel()
+		_, c := newStub(t, auditPages)
+		p := &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3}
+		var ids []string
+		for {
+			pg, err := c.AuditLogs.List(t.Context(), p)
+			require.NoError(t, err)
+			for _, e := range pg.Data {
+				ids = append(ids, e.ID)
+			}
+			if !pg.HasMore {
+				break
+			}
+			// A new export picks up where the last one stopped.
+			p = &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3, Cursor: pg.NextCursor}
+		}
+		assert.Equal(t, []string{"evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6", "evt_7"}, ids)
+	})
+	t.Run("all from a saved cursor", func(t *testing.T) {
+		t.Parallel()
+		stub, c := newStub(t, auditPages)
+		ids := eventIDs(t, c.AuditLogs.All(t.Context(), &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3, Cursor: "evt_3"}))
+		assert.Equal(t, []string{"evt_4", "evt_5", "evt_6", "evt_7"}, ids)
+		reqs := stub.requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, "limit=3&user_id=usr_9&cursor=evt_3", reqs[0].Query)
+	})
+	t.Run("a page without a cursor is an invalid response", func(t *testing.T) {
+		t.Parallel()
+		_, c := newStub(t, fixed(200, `{"data":[{"id":"evt_1","action":"user.create"}],"meta":{"next_cursor":null,"has_more":true}}`))
+		var errs []error
+		for _, err := range c.AuditLogs.All(t.Context(), nil) {
+			require.Error(t, err)
+			errs = append(errs, err)
+		}
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
+	})
+}
