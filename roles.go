@@ -17,10 +17,14 @@ type RoleInfo struct {
 // List returns every role that can be granted. GET /roles
 func (s *RolesService) List(ctx context.Context) ([]RoleInfo, error) {
 	var out struct {
-		Data []RoleInfo `json:"data"`
+		Data *[]RoleInfo `json:"data"`
 	}
 	if err := s.c.do(ctx, http.MethodGet, "roles", nil, nil, &out); err != nil {
 		return nil, err
 	}
-	return out.Data, nil
+	if out.Data == nil {
+		return nil, &Error{Method: http.MethodGet, Path: s.c.base.Path + "roles", StatusCode: http.StatusOK,
+			Message: "no data in the response", invalidResponse: true}
+	}
+	return *out.Data, nil
 }

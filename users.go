@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -218,6 +219,12 @@ type PasswordReset struct {
 	// TempPassword is the temporary password the user must change at their
 	// next login. It prints as [REDACTED]; use string(TempPassword).
 	TempPassword Secret `json:"temp_password"`
+}
+
+// LogValue describes the reset for log/slog with the password redacted
+// (a JSON handler would otherwise marshal it in the clear).
+func (r PasswordReset) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("temp_password", r.TempPassword))
 }
 
 // ResetPassword gives a user a temporary password.

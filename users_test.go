@@ -1,0 +1,478 @@
+package admin_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	admin "github.com/admin/api-go"
+)
+
+// rigRequest is one request a rig received.
+type rigRequest struct {
+	Method string
+	Path   string // escaped, as sent
+	Query  url.Values
+	Body   string
+	Header http.Header
+}
+
+// rigReply is the answer a rig gives to one request; an empty Body sends
+// no body.
+type rigReply struct {
+	Status int
+	Body   string
+}
+
+// rig is an httptest server that answers requests with scripted replies,
+// in order, and hands every request it received to the test.
+type rig struct {
+	t      *testing.T
+	client *admin.Client
+	reqs   chan rigRequest
+}
+
+// newRig starts a server answering with replies, one per request, and a
+// client of it (base URL with a /v1 prefix, no retries, no rate limit)
+// configured by opts. A request beyond the script fails the test. Both
+// are closed when the test ends.
+func newRig(t *testing.T, replies []rigReply, opts ...admin.Option) *rig {
+	t.Helper()
+	r := &rig{t: t, reqs: make(chan rigRequest, len(replies)+1)}
+	next := make(chan rigReply, len(replies))
+	for _, rp := range replies {
+		next <- rp
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		b, _ := io.ReadAll(req.Body)
+		select {
+		case r.reqs <- rigRequest{Method: req.Method, Path: req.URL.EscapedPath(), Query: req.URL.Query(),
+			Body: string(b), Header: req.Header.Clone()}:
+		default:
+		}
+		var rp rigReply
+		select {
+		case rp = <-next:
+		default:
+			rp = rigReply{http.StatusTeapot, `{"message": "the test did not expect this request"}`}
+		}
+		w.Header().Set("X-Request-Id", "req_rig")
+		if rp.Body != "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(rp.Status)
+		_, _ = io.WriteString(w, rp.Body)
+	}))
+	t.Cleanup(srv.Close)
+	opts = append([]admin.Option{admin.WithBaseURL(srv.URL + "/v1"), admin.WithAPIKey("sk_test_rigkey0123456789"),
+		admin.WithoutRetries(), admin.WithoutRateLimit()}, opts...)
+	c, err := admin.NewClient(opts...)
+	require.NoError(t, err)
+	r.client = c
+	return r
+}
+
+// next returns the next request the rig received. The call that sent it
+// has returned, so the request is already there if it was sent at all.
+func (r *rig) next() rigRequest {
+	r.t.Helper()
+	select {
+	case q := <-r.reqs:
+		return q
+	default:
+		r.t.Fatal("no request reached the server")
+		return rigRequest{}
+	}
+}
+
+// none checks that no request reached the server.
+func (r *rig) none() {
+	r.t.Helper()
+	select {
+	case q := <-r.reqs:
+		r.t.Errorf("unexpected request %s %s", q.Method, q.Path)
+	default:
+	}
+}
+
+// expect checks that the next request is method on path with the given
+// query (nil: none) and JSON body ("": none).
+func (r *rig) expect(method, path string, query url.Values, body string) rigRequest {
+	r.t.Helper()
+	q := r.next()
+	assert.Equal(r.t, method, q.Method)
+	assert.Equal(r.t, path, q.Path)
+	if query == nil {
+		query = url.Values{}
+	}
+	assert.Equal(r.t, query, q.Query)
+	if body == "" {
+		assert.Empty(r.t, q.Body)
+	} else if assert.NotEmpty(r.t, q.Body) {
+		assert.JSONEq(r.t, body, q.Body)
+		assert.Equal(r.t, "application/json", q.Header.Get("Content-Type"))
+	}
+	return q
+}
+
+// assertRedacted checks that v prints, in every fmt verb and through both
+// slog handlers, without any of secrets.
+func assertRedacted(t *testing.T, v any, secrets ...string) {
+	t.Helper()
+	var logs bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("m", "v", v)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("m", "v", v)
+	outs := map[string]string{
+		"%v": fmt.Sprintf("%v", v), "%+v": fmt.Sprintf("%+v", v), "%#v": fmt.Sprintf("%#v", v),
+		"%s": fmt.Sprintf("%s", v), "%q": fmt.Sprintf("%q", v), "slog": logs.String(),
+	}
+	for name, out := range outs {
+		for _, s := range secrets {
+			assert.NotContains(t, out, s, name)
+		}
+	}
+	assert.Contains(t, outs["%+v"], "[REDACTED]")
+	assert.Contains(t, outs["slog"], "[REDACTED]")
+}
+
+const userJSON = `{"id": "usr_1", "name": "Ann Lee", "email": "ann@example.com", "role": "editor",
+	"status": "active", "groups": ["ops"], "created_at": "2024-01-02T03:04:05Z",
+	"updated_at": "2024-01-03T03:04:05.5Z", "last_login_at": null}`
+
+func checkUser(t *testing.T, u *admin.User) {
+	t.Helper()
+	want := admin.User{ID: "usr_1", Name: "Ann Lee", Email: "ann@example.com", Role: admin.RoleEditor,
+		Status: admin.UserActive, Groups: []string{"ops"},
+		CreatedAt: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+		UpdatedAt: time.Date(2024, 1, 3, 3, 4, 5, 5e8, time.UTC)}
+	require.NotNil(t, u)
+	assert.True(t, want.CreatedAt.Equal(u.CreatedAt))
+	assert.True(t, want.UpdatedAt.Equal(u.UpdatedAt))
+	want.CreatedAt, want.UpdatedAt = u.CreatedAt, u.UpdatedAt
+	assert.Equal(t, want, *u)
+}
+
+func TestUsersWire(t *testing.T) {
+	t.Parallel()
+	page := `{"data": [` + userJSON + `], "meta": {"next_cursor": "c2", "has_more": true}}`
+	tests := []struct {
+		name   string
+		reply  rigReply
+		call   func(context.Context, *admin.Client) error
+		method string
+		path   string
+		query  url.Values
+		body   string
+	}{
+		{"list default", rigReply{200, page}, func(ctx context.Context, c *admin.Client) error {
+			p, err := c.Users.List(ctx, nil)
+			if err == nil {
+				assert.Equal(t, "c2", p.NextCursor)
+				assert.True(t, p.HasMore)
+				require.Len(t, p.Data, 1)
+				checkUser(t, &p.Data[0])
+			}
+			return err
+		}, "GET", "/v1/users", nil, ""},
+		{"list filtered", rigReply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
+			func(ctx context.Context, c *admin.Client) error {
+				p, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 5, Cursor: "c1", Role: admin.RoleEditor,
+					Status: admin.UserActive, Query: "Ann Lee&x"})
+				if err == nil {
+					assert.Empty(t, p.Data)
+					assert.False(t, p.HasMore)
+					assert.Empty(t, p.NextCursor)
+				}
+				return err
+			}, "GET", "/v1/users",
+			url.Values{"limit": {"5"}, "cursor": {"c1"}, "role": {"editor"}, "status": {"active"}, "q": {"Ann Lee&x"}}, ""},
+		{"create", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
+			u, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com",
+				Role: admin.RoleEditor, SendInvitation: admin.Ptr(false)})
+			if err == nil {
+				checkUser(t, u)
+			}
+			return err
+		}, "POST", "/v1/users", nil,
+			`{"name": "Ann Lee", "email": "ann@example.com", "role": "editor", "send_invitation": false}`},
+		{"create with default invitation", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com", Role: admin.RoleEditor})
+			return err
+		}, "POST", "/v1/users", nil, `{"name": "Ann Lee", "email": "ann@example.com", "role": "editor"}`},
+		{"get", rigReply{200, replaceOnce(userJSON, `"last_login_at": null`, `"last_login_at": "2024-02-01T00:00:00Z"`)},
+			func(ctx context.Context, c *admin.Client) error {
+				u, err := c.Users.Get(ctx, "usr_1")
+				if err == nil {
+					require.NotNil(t, u.LastLoginAt)
+					assert.True(t, u.LastLoginAt.Equal(time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)))
+				}
+				return err
+			}, "GET", "/v1/users/usr_1", nil, ""},
+		{"get escapes the id", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Get(ctx, "a/b c?d")
+			return err
+		}, "GET", "/v1/users/a%2Fb%20c%3Fd", nil, ""},
+		{"update", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+			u, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("Ann Lee"),
+				Role: admin.Ptr(admin.RoleViewer), Status: admin.Ptr(admin.UserInactive)})
+			if err == nil {
+				checkUser(t, u)
+			}
+			return err
+		}, "PATCH", "/v1/users/usr_1", nil, `{"name": "Ann Lee", "role": "viewer", "status": "inactive"}`},
+		{"update nothing", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{})
+			return err
+		}, "PATCH", "/v1/users/usr_1", nil, `{}`},
+		{"delete", rigReply{204, ""}, func(ctx context.Context, c *admin.Client) error {
+			return c.Users.Delete(ctx, "usr_1")
+		}, "DELETE", "/v1/users/usr_1", nil, ""},
+		{"logout", rigReply{204, ""}, func(ctx context.Context, c *admin.Client) error {
+			return c.Users.Logout(ctx, "usr_1")
+		}, "POST", "/v1/users/usr_1/logout", nil, ""},
+		{"reset password", rigReply{200, `{"temp_password": "Tmp-Pass-98765"}`}, func(ctx context.Context, c *admin.Client) error {
+			r, err := c.Users.ResetPassword(ctx, "usr_1")
+			if err == nil {
+				assert.Equal(t, "Tmp-Pass-98765", string(r.TempPassword))
+			}
+			return err
+		}, "POST", "/v1/users/usr_1/password", nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, []rigReply{tt.reply})
+			require.NoError(t, tt.call(t.Context(), r.client))
+			q := r.expect(tt.method, tt.path, tt.query, tt.body)
+			assert.Equal(t, "Bearer sk_test_rigkey0123456789", q.Header.Get("Authorization"))
+			r.none()
+		})
+	}
+}
+
+// replaceOnce returns s with old replaced by new, failing loudly if old is
+// absent (a fixture edit that matches nothing would test nothing).
+func replaceOnce(s, old, new string) string {
+	out := bytes.Replace([]byte(s), []byte(old), []byte(new), 1)
+	if bytes.Equal(out, []byte(s)) {
+		panic("fixture does not contain " + old)
+	}
+	return string(out)
+}
+
+func TestUsersAll(t *testing.T) {
+	t.Parallel()
+	u2 := replaceOnce(userJSON, `"usr_1"`, `"usr_2"`)
+	u3 := replaceOnce(userJSON, `"usr_1"`, `"usr_3"`)
+	r := newRig(t, []rigReply{
+		{200, `{"data": [` + userJSON + `,` + u2 + `], "meta": {"next_cursor": "c2", "has_more": true}}`},
+		{200, `{"data": [` + u3 + `], "meta": {"next_cursor": null, "has_more": false}}`},
+	})
+	var ids []string
+	for u, err := range r.client.Users.All(t.Context(), &admin.ListUsersParams{Limit: 2, Role: admin.RoleEditor}) {
+		require.NoError(t, err)
+		ids = append(ids, u.ID)
+	}
+	assert.Equal(t, []string{"usr_1", "usr_2", "usr_3"}, ids)
+	r.expect("GET", "/v1/users", url.Values{"limit": {"2"}, "role": {"editor"}}, "")
+	r.expect("GET", "/v1/users", url.Values{"limit": {"2"}, "role": {"editor"}, "cursor": {"c2"}}, "")
+	r.none()
+}
+
+func TestUsersInvalidParams(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		field string
+		call  func(context.Context, *admin.Client) error
+	}{
+		{"list limit too big", "Limit", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 101})
+			return err
+		}},
+		{"list negative limit", "Limit", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: -1})
+			return err
+		}},
+		{"list unknown role", "Role", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.List(ctx, &admin.ListUsersParams{Role: "boss"})
+			return err
+		}},
+		{"list unknown status", "Status", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.List(ctx, &admin.ListUsersParams{Status: "gone"})
+			return err
+		}},
+		{"all limit too big", "Limit", func(ctx context.Context, c *admin.Client) error {
+			for _, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 1000}) {
+				return err
+			}
+			return nil
+		}},
+		{"create nil", "params", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, nil)
+			return err
+		}},
+		{"create without name", "Name", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Email: "a@example.com", Role: admin.RoleAdmin})
+			return err
+		}},
+		{"create without email", "Email", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Role: admin.RoleAdmin})
+			return err
+		}},
+		{"create with a display-name address", "Email", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "A <a@example.com>", Role: admin.RoleAdmin})
+			return err
+		}},
+		{"create with a bad email", "Email", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "not-an-email", Role: admin.RoleAdmin})
+			return err
+		}},
+		{"create without role", "Role", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com"})
+			return err
+		}},
+		{"create with unknown role", "Role", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: "boss"})
+			return err
+		}},
+		{"get empty id", "id", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Get(ctx, "")
+			return err
+		}},
+		{"get dot-dot id", "id", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Get(ctx, "..")
+			return err
+		}},
+		{"get id with a control character", "id", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Get(ctx, "usr_1\n")
+			return err
+		}},
+		{"update empty id", "id", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, " ", &admin.UpdateUserParams{})
+			return err
+		}},
+		{"update nil", "params", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", nil)
+			return err
+		}},
+		{"update empty name", "Name", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("")})
+			return err
+		}},
+		{"update unknown role", "Role", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Role: admin.Ptr(admin.Role("boss"))})
+			return err
+		}},
+		{"update to invited", "Status", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Status: admin.Ptr(admin.UserInvited)})
+			return err
+		}},
+		{"delete empty id", "id", func(ctx context.Context, c *admin.Client) error {
+			return c.Users.Delete(ctx, "")
+		}},
+		{"logout empty id", "id", func(ctx context.Context, c *admin.Client) error {
+			return c.Users.Logout(ctx, "")
+		}},
+		{"reset password dot id", "id", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.ResetPassword(ctx, ".")
+			return err
+		}},
+		{"nil context", "ctx", func(_ context.Context, c *admin.Client) error {
+			_, err := c.Users.Get(nil, "usr_1") //nolint:staticcheck // a nil context is the point
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, nil)
+			err := tt.call(t.Context(), r.client)
+			require.ErrorIs(t, err, admin.ErrInvalidParams)
+			var pe *admin.ParamError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tt.field, pe.Field)
+			r.none()
+		})
+	}
+}
+
+func TestUsersErrors(t *testing.T) {
+	t.Parallel()
+	t.Run("email taken", func(t *testing.T) {
+		t.Parallel()
+		r := newRig(t, []rigReply{{409, `{"error": {"code": "email_taken", "message": "A user with this email already exists.",
+			"status": 409, "request_id": "req_abc", "param": "email"}}`}})
+		_, err := r.client.Users.Create(t.Context(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+		require.ErrorIs(t, err, admin.ErrConflict)
+		assert.NotErrorIs(t, err, admin.ErrPossiblyApplied)
+		var e *admin.Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, "email_taken", e.Code)
+		assert.Equal(t, "email", e.Param)
+		assert.Equal(t, "req_abc", e.RequestID)
+		assert.Equal(t, "POST", e.Method)
+		assert.Equal(t, "/v1/users", e.Path)
+	})
+	t.Run("not found", func(t *testing.T) {
+		t.Parallel()
+		r := newRig(t, []rigReply{{404, `{"error": {"code": "not_found", "message": "No such user.", "status": 404}}`}})
+		_, err := r.client.Users.Get(t.Context(), "usr_missing")
+		require.ErrorIs(t, err, admin.ErrNotFound)
+		assert.Contains(t, err.Error(), "No such user.")
+	})
+	t.Run("reset password without temp password", func(t *testing.T) {
+		t.Parallel()
+		r := newRig(t, []rigReply{{200, `{}`}})
+		_, err := r.client.Users.ResetPassword(t.Context(), "usr_1")
+		require.ErrorIs(t, err, admin.ErrInvalidResponse)
+		assert.ErrorIs(t, err, admin.ErrPossiblyApplied)
+	})
+	t.Run("create without body", func(t *testing.T) {
+		t.Parallel()
+		r := newRig(t, []rigReply{{201, ""}})
+		_, err := r.client.Users.Create(t.Context(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+		require.ErrorIs(t, err, admin.ErrInvalidResponse)
+		assert.ErrorIs(t, err, admin.ErrPossiblyApplied)
+	})
+	t.Run("malformed user", func(t *testing.T) {
+		t.Parallel()
+		r := newRig(t, []rigReply{{200, `{"id": "usr_1", "created_at": "yesterday"}`}})
+		_, err := r.client.Users.Get(t.Context(), "usr_1")
+		require.ErrorIs(t, err, admin.ErrInvalidResponse)
+	})
+}
+
+func TestPasswordResetRedacted(t *testing.T) {
+	t.Parallel()
+	const temp = "Tmp-Pass-98765"
+	r := newRig(t, []rigReply{{200, `{"temp_password": "` + temp + `"}`}})
+	pr, err := r.client.Users.ResetPassword(t.Context(), "usr_1")
+	require.NoError(t, err)
+	assertRedacted(t, pr, temp)
+	assertRedacted(t, *pr, temp)
+	b, err := json.Marshal(pr)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"temp_password": "`+temp+`"}`, string(b), "marshalling keeps the value")
+}
+
+func TestUserErrorsKeepTheKeyOut(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, []rigReply{{401, `{"error": {"code": "invalid_api_key", "message": "bad key sk_test_rigkey0123456789"}}`}})
+	_, err := r.client.Users.Get(t.Context(), "usr_1")
+	require.ErrorIs(t, err, admin.ErrUnauthorized)
+	assert.NotContains(t, err.Error(), "sk_test_rigkey0123456789")
+	assert.False(t, errors.Is(err, admin.ErrPossiblyApplied))
+}
