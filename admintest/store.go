@@ -155,16 +155,13 @@ func (st *store) userView(u *userRec) User {
 }
 
 func (g *groupRec) view() Group {
-	return Group{Name: g.name, Roles: slices.Clone(g.roles), Members: slices.Clone(g.members.keys),
+	return Group{Name: g.name, Roles: append([]string{}, g.roles...), Members: append([]string{}, g.members.keys...),
 		CreatedBy: g.createdBy, CreatedAt: g.createdAt, UpdatedAt: g.updatedAt}
 }
 
 func (p *projectRec) view() Project {
 	v := p.p
-	v.Members = slices.Clone(p.members.keys)
-	if v.Members == nil {
-		v.Members = []string{}
-	}
+	v.Members = append([]string{}, p.members.keys...)
 	return v
 }
 
