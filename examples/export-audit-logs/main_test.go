@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	admin "github.com/admin/api-go"
+	"github.com/admin/api-go/admintest"
+	"github.com/admin/api-go/examples/internal/clitest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// setup starts a server whose audit log holds 3*n events (opts may add a
+// middleware) and returns it with a directory for output files.
+func setup(t *testing.T, n int, opts ...admintest.Option) (*admintest.Server, string) {
+	t.Helper()
+	srv := clitest.Server(t, append([]admintest.Option{admintest.WithSeedData(0, 1, 0)}, opts...)...)
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithAPIKey(srv.APIKey))
+	require.NoError(t, err)
+	for i := range n {
+		u, err := c.Users.Create(t.Context(), &admin.CreateUserParams{Name: "U", Email: fmt.Sprintf("u%d@example.com", i), Role: admin.RoleViewer})
+		require.NoError(t, err)
+		_, err = c.Users.Update(t.Context(), u.ID, &admin.UpdateUserParams{Name: admin.Ptr("V")})
+		require.NoError(t, err)
+		require.NoError(t, c.Groups.AddMember(t.Context(), "group-1", u.ID))
+	}
+	require.Len(t, srv.AuditLog(), 3*n)
+	return srv, t.TempDir()
+}
+
+// readIDs returns the event ids of a JSON Lines export, failing on any
+// line that is not a whole event.
+func readIDs(t *testing.T, data string) []string {
+	t.Helper()
+	var ids []string
+	for i, line := range strings.SplitAfter(data, "\n") {
+		if line == "" {
+			continue
+		}
+		require.True(t, strings.HasSuffix(line, "\n"), "line %d is cut short: %q", i+1, line)
+		var ev admin.AuditEvent
+		require.NoError(t, json.Unmarshal([]byte(line), &ev), "line %d", i+1)
+		require.NotEmpty(t, ev.ID)
+		ids = append(ids, ev.ID)
+	}
+	return ids
+}
+
+func serverIDs(srv *admintest.Server, keep func(admintest.AuditEvent) bool) []string {
+	var ids []string
+	for _, ev := range srv.AuditLog() {
+		if keep == nil || keep(ev) {
+			ids = append(ids, ev.ID)
+		}
+	}
+	return ids
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestExportToStdout(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t, 4)
+	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-limit", "5")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, r.Stdout))
+	assert.Contains(t, r.Stderr, "export-audit-logs: page 1: 5 events, 5 in all, up to ")
+	assert.Contains(t, r.Stderr, "page 3: 2 events, 12 in all")
+	assert.True(t, strings.HasSuffix(r.Stderr, "export-audit-logs: done: 12 events\n"), r.Stderr)
+
+	var first admin.AuditEvent
+	require.NoError(t, json.Unmarshal([]byte(strings.SplitN(r.Stdout, "\n", 2)[0]), &first))
+	want := srv.AuditLog()[0]
+	assert.Equal(t, want.Action, first.Action)
+	assert.Equal(t, want.TargetID, first.TargetID)
+	assert.Equal(t, want.Metadata["email"], first.Metadata["email"])
+}
+
+func TestExportFilters(t *testing.T) {
+	t.Parallel()
+	srv, _ := setup(t, 3)
+	log := srv.AuditLog()
+	tests := []struct {
+		name string
+		args []string
+		keep func(admintest.AuditEvent) bool
+	}{
+		{"action", []string{"-action", "user.update"}, func(e admintest.AuditEvent) bool { return e.Action == "user.update" }},
+		{"action prefix", []string{"-action", "group.*"}, func(e admintest.AuditEvent) bool { return strings.HasPrefix(e.Action, "group.") }},
+		{"user", []string{"-user", srv.AdminUserID}, nil},
+		{"other user", []string{"-user", "usr_nobody"}, func(admintest.AuditEvent) bool { return false }},
+		{"from the fourth event", []string{"-since", log[3].CreatedAt.Format("2006-01-02T15:04:05.999999999Z07:00")},
+			func(e admintest.AuditEvent) bool { return !e.CreatedAt.Before(log[3].CreatedAt) }},
+		{"until the fourth event", []string{"-since", "1h", "-until", log[3].CreatedAt.Format("2006-01-02T15:04:05.999999999Z07:00")},
+			func(e admintest.AuditEvent) bool { return e.CreatedAt.Before(log[3].CreatedAt) }},
+		{"in the future", []string{"-since", "2999-01-01"}, func(admintest.AuditEvent) bool { return false }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := clitest.Run(t.Context(), run, clitest.Env(srv), append(tt.args, "-limit", "2")...)
+			require.NoError(t, r.Err, r.Stderr)
+			assert.Equal(t, serverIDs(srv, tt.keep), readIDs(t, r.Stdout))
+		})
+	}
+}
+
+func TestExportResumeAfterMaxPages(t *testing.T) {
+	t.Parallel()
+	srv, dir := setup(t, 5)
+	out := filepath.Join(dir, "audit.jsonl")
+	env := clitest.Env(srv)
+
+	r := clitest.Run(t.Context(), run, env, "-o", out, "-limit", "4", "-max-pages", "2")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Empty(t, r.Stdout)
+	assert.Contains(t, r.Stderr, "stopped after 2 pages as -max-pages asks; run again with -resume to continue")
+	first := readIDs(t, readFile(t, out))
+	require.Len(t, first, 8)
+	st, ok, err := loadState(out + ".state")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, State{Version: 1, Query: st.Query, Cursor: st.Cursor, Pages: 2, Events: 8, OutputSize: int64(len(readFile(t, out)))}, st)
+	assert.NotEmpty(t, st.Cursor)
+
+	// New events written meanwhile are part of the export: it has no end.
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithAPIKey(srv.APIKey))
+	require.NoError(t, err)
+	_, err = c.Users.Create(t.Context(), &admin.CreateUserParams{Name: "Late", Email: "late@example.com", Role: admin.RoleViewer})
+	require.NoError(t, err)
+
+	r = clitest.Run(t.Context(), run, env, "-o", out, "-resume", "-limit", "4", "-max-pages", "1")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Contains(t, r.Stderr, "resuming after 8 events (2 pages)")
+	r = clitest.Run(t.Context(), run, env, "-o", out, "-resume")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Contains(t, r.Stderr, "done: 16 events")
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)), "every event exactly once, in order")
+
+	r = clitest.Run(t.Context(), run, env, "-o", out, "-resume")
+	require.NoError(t, r.Err)
+	assert.Contains(t, r.Stderr, "is complete (16 events); nothing to do")
+}
+
+func TestExportResumeAfterInterrupt(t *testing.T) {
+	t.Parallel()
+	// The third audit-log request cancels the export's context, as
+	// Ctrl-C would, and waits for the client to give up.
+	ctx, cancel := context.WithCancel(t.Context())
+	var calls atomic.Int32
+	interrupt := admintest.WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v1/audit-logs" && calls.Add(1) == 3 {
+				cancel()
+				<-r.Context().Done()
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	srv, dir := setup(t, 6, interrupt)
+	out := filepath.Join(dir, "audit.jsonl")
+	state := filepath.Join(dir, "custom.state")
+
+	r := clitest.Run(ctx, run, clitest.Env(srv), "-o", out, "-state", state, "-limit", "5", "-since", "2000-01-01")
+	require.ErrorIs(t, r.Err, context.Canceled)
+	assert.Contains(t, r.Stderr, "stopped after 10 events; run again with -resume to continue")
+	require.Len(t, readIDs(t, readFile(t, out)), 10)
+
+	// A crash while the next page was being written leaves part of it.
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_APPEND, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString(`{"id":"evt_partial","action":"` + strings.Repeat("x", 1<<16))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	r = clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-state", state, "-resume", "-limit", "5")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)), "every event exactly once, in order")
+}
+
+func TestExportRefusals(t *testing.T) {
+	t.Parallel()
+	srv, dir := setup(t, 2)
+	env := clitest.Env(srv)
+	unfinished := filepath.Join(dir, "unfinished.jsonl")
+	r := clitest.Run(t.Context(), run, env, "-o", unfinished, "-limit", "1", "-max-pages", "1")
+	require.NoError(t, r.Err)
+	shrunk := filepath.Join(dir, "shrunk.jsonl")
+	r = clitest.Run(t.Context(), run, env, "-o", shrunk, "-limit", "2", "-max-pages", "1")
+	require.NoError(t, r.Err)
+	require.NoError(t, os.Truncate(shrunk, 10))
+	badState := filepath.Join(dir, "bad.state")
+	require.NoError(t, os.WriteFile(badState, []byte(`{"version": 7}`), 0o644))
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"resume without state", []string{"-resume"}, "-resume needs a state file: give -o or -state"},
+		{"resume with no state file", []string{"-resume", "-o", filepath.Join(dir, "none.jsonl")}, "-resume: no state file"},
+		{"resume with a new query", []string{"-resume", "-o", unfinished, "-since", "1h"}, "-resume continues the saved query; do not give [-since]"},
+		{"unfinished export", []string{"-o", unfinished}, "holds an unfinished export: continue it with -resume"},
+		{"output changed", []string{"-resume", "-o", shrunk}, "fewer than the"},
+		{"bad state version", []string{"-state", badState}, "version 7, want 1"},
+		{"bad since", []string{"-since", "yesterday"}, `-since: "yesterday" is neither a time`},
+		{"bad until", []string{"-until", "-5h"}, `-until: "-5h" is neither`},
+		{"empty range", []string{"-since", "2025-01-02", "-until", "2025-01-01"}, "-until must be after -since"},
+		{"bad limit", []string{"-limit", "101"}, "-limit 101: want 1 to 100"},
+		{"bad max pages", []string{"-max-pages", "-1"}, "-max-pages -1: must not be negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := clitest.Run(t.Context(), run, env, tt.args...)
+			require.Error(t, r.Err)
+			assert.Contains(t, r.Err.Error(), tt.want)
+		})
+	}
+	r = clitest.Run(t.Context(), run, env, "-h")
+	require.ErrorIs(t, r.Err, flag.ErrHelp)
+	assert.Contains(t, r.Stderr, "Usage: export-audit-logs")
+}
+
+func TestExportEmbedded(t *testing.T) {
+	t.Parallel()
+	r := clitest.Run(t.Context(), run, clitest.NoEnv, "-action", "user.create")
+	require.NoError(t, r.Err)
+	assert.Len(t, readIDs(t, r.Stdout), 12)
+	assert.Contains(t, r.Stderr, "embedded fake server")
+
+	dir := t.TempDir()
+	out := filepath.Join(dir, "x.jsonl")
+	r = clitest.Run(t.Context(), run, clitest.NoEnv, "-o", out, "-max-pages", "1", "-limit", "1")
+	require.NoError(t, r.Err)
+	r = clitest.Run(t.Context(), run, clitest.NoEnv, "-o", out, "-resume")
+	require.EqualError(t, r.Err, "-resume needs the real API: the embedded server starts afresh on each run")
+}
