@@ -1,7 +1,7 @@
 package admintest
 
 import (
-	"io"
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -27,15 +27,12 @@ func (s *service) token(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *service) issueToken(r *http.Request) result {
-	if r.ContentLength > maxBody {
+	body, err := readBody(r)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return oauthError(413, "invalid_request")
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
+	case err != nil:
 		return oauthError(400, "invalid_request")
-	}
-	if len(body) > maxBody {
-		return oauthError(413, "invalid_request")
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 		return oauthError(400, "invalid_request")

@@ -2,6 +2,7 @@ package admintest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log"
 	"net"
@@ -12,8 +13,30 @@ import (
 	"time"
 )
 
-// maxBody is the largest request body accepted.
-const maxBody = 1 << 20
+// maxBody is the largest request body accepted; maxDrain is how much of a
+// larger one is read and thrown away, so that the client, still sending, gets
+// the 413 rather than a connection reset.
+const (
+	maxBody  = 1 << 20
+	maxDrain = 32 << 20
+)
+
+var errTooLarge = errors.New("admintest: request body too large")
+
+// readBody reads at most maxBody bytes of the request body.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength <= maxBody {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(body) <= maxBody {
+			return body, nil
+		}
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
+	return nil, errTooLarge
+}
 
 // service is the fake server behind both NewServer and NewHandler.
 type service struct {
@@ -302,15 +325,12 @@ func (s *service) run(c *call, need perm, h handlerFunc) result {
 		return c.fail(&apiError{status: 403, code: "forbidden",
 			message: "The " + p.role + " role may not do this."})
 	}
-	if c.r.ContentLength > maxBody {
+	body, err := readBody(c.r)
+	switch {
+	case errors.Is(err, errTooLarge):
 		return c.fail(&apiError{status: 413, code: "invalid_request", message: "The request body exceeds 1 MiB."})
-	}
-	body, err := io.ReadAll(io.LimitReader(c.r.Body, maxBody+1))
-	if err != nil {
+	case err != nil:
 		return c.fail(&apiError{status: 400, code: "invalid_request", message: "The request body could not be read."})
-	}
-	if len(body) > maxBody {
-		return c.fail(&apiError{status: 413, code: "invalid_request", message: "The request body exceeds 1 MiB."})
 	}
 	c.body = body
 	key := c.r.Header.Get("Idempotency-Key")
