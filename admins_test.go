@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -594,4 +595,167 @@ func TestAdminSecretsRedacted(t *testing.T) {
 	b, err = json.Marshal(&reset)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"email": "u@example.com", "password": "`+password+`", "token": "`+token+`"}`, string(b))
+}
+
+func TestAdminsInviteRegisterFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := t.Context()
+
+	a, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "kong-ops", Email: "ops@example.com", CustomID: "ops-1"})
+	require.NoError(t, err)
+	assert.NotEmpty(t, a.ID)
+	assert.Equal(t, admin.AdminInvited, a.Status)
+	assert.True(t, a.RBACTokenEnabled, "the server's default")
+	assert.False(t, a.CreatedAt.IsZero())
+	assert.Empty(t, a.Token, "only Get with GenerateRegisterURL gives a token")
+
+	for _, p := range []admin.InviteAdminParams{
+		{Username: "kong-ops"}, {Username: "other", Email: "OPS@example.com"}, {Username: "third", CustomID: "ops-1"},
+	} {
+		_, err := c.Admins.Invite(ctx, &p)
+		require.ErrorIs(t, err, admin.ErrConflict, "%+v", p)
+	}
+
+	plain, err := c.Admins.Get(ctx, a.ID, nil)
+	require.NoError(t, err)
+	assert.Equal(t, *a, *plain)
+	g, err := c.Admins.Get(ctx, "kong-ops", &admin.GetAdminParams{GenerateRegisterURL: true})
+	require.NoError(t, err)
+	require.NotEmpty(t, g.Token)
+	assert.Contains(t, string(g.RegisterURL), string(g.Token))
+	assert.Equal(t, a.ID, g.ID)
+
+	reg := &admin.RegisterAdminParams{Token: "wrong-token", Username: "kong-ops", Email: "ops@example.com", Password: "correct horse"}
+	require.ErrorIs(t, c.Admins.Register(ctx, reg), admin.ErrUnauthorized)
+	reg.Token = g.Token
+	require.NoError(t, c.Admins.Register(ctx, reg))
+	approved, err := c.Admins.Get(ctx, "kong-ops", &admin.GetAdminParams{GenerateRegisterURL: true})
+	require.NoError(t, err)
+	assert.Equal(t, admin.AdminApproved, approved.Status)
+	assert.Empty(t, approved.Token, "no register URL once registered")
+	require.ErrorIs(t, c.Admins.Register(ctx, reg), admin.ErrUnauthorized, "a token works once")
+
+	require.NoError(t, c.Admins.RequestPasswordReset(ctx, "ops@example.com"))
+	tok := srv.PasswordResetToken("ops@example.com")
+	require.NotEmpty(t, tok)
+	reset := &admin.ResetAdminPasswordParams{Email: "ops@example.com", Password: "new horse", Token: "wrong-token"}
+	require.ErrorIs(t, c.Admins.ResetPassword(ctx, reset), admin.ErrUnauthorized)
+	reset.Token = admin.Secret(tok)
+	require.NoError(t, c.Admins.ResetPassword(ctx, reset))
+	assert.Empty(t, srv.PasswordResetToken("ops@example.com"), "the token is spent")
+	require.NoError(t, c.Admins.RequestPasswordReset(ctx, "nobody@example.com"), "as Kong, unknown emails are not revealed")
+
+	other, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "kong-dev"})
+	require.NoError(t, err)
+	upd, err := c.Admins.Update(ctx, a.ID, &admin.UpdateAdminParams{Email: admin.Ptr("ops2@example.com")})
+	require.NoError(t, err)
+	assert.Equal(t, "ops2@example.com", upd.Email)
+	assert.Equal(t, "ops-1", upd.CustomID, "a nil field is kept")
+	_, err = c.Admins.Update(ctx, other.ID, &admin.UpdateAdminParams{Username: admin.Ptr("kong-ops")})
+	require.ErrorIs(t, err, admin.ErrConflict)
+	var apiErr *admin.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Fields, "username")
+
+	require.NoError(t, c.Admins.Delete(ctx, "kong-dev"))
+	_, err = c.Admins.Get(ctx, other.ID, nil)
+	require.ErrorIs(t, err, admin.ErrNotFound)
+}
+
+func TestAdminsAllFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := t.Context()
+	var want []string
+	for _, n := range []string{"a1", "a2", "a3", "a4", "a5"} {
+		a, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: n})
+		require.NoError(t, err)
+		want = append(want, a.ID)
+	}
+	var got []string
+	for a, err := range c.Admins.All(ctx, &admin.ListAdminsParams{Size: 2}) {
+		require.NoError(t, err)
+		got = append(got, a.ID)
+	}
+	var all []string
+	for _, a := range srv.Admins() {
+		all = append(all, a.ID)
+	}
+	assert.Equal(t, all, got, "every admin once, in the server's order")
+	assert.Subset(t, got, want)
+
+	page, err := c.Admins.List(ctx, &admin.ListAdminsParams{Size: 2})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 2)
+	require.True(t, page.HasMore)
+	next, err := c.Admins.List(ctx, &admin.ListAdminsParams{Size: 2, Offset: page.NextCursor})
+	require.NoError(t, err)
+	require.NotEmpty(t, next.Data)
+	assert.Equal(t, all[2], next.Data[0].ID)
+}
+
+func TestAdminsRolesFlow(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t)
+	ctx := t.Context()
+	_, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "kong-ops"})
+	require.NoError(t, err)
+
+	roles, err := c.Admins.ListRoles(ctx, "kong-ops")
+	require.NoError(t, err)
+	assert.Empty(t, roles)
+	roles, err = c.Admins.AddRoles(ctx, "kong-ops", "read-only", "team-a-admin")
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"read-only", "team-a-admin"}, roleNames(roles))
+	for _, r := range roles {
+		assert.NotEmpty(t, r.ID)
+		assert.False(t, r.CreatedAt.IsZero())
+	}
+	listed, err := c.Admins.ListRoles(ctx, "kong-ops")
+	require.NoError(t, err)
+	assert.Equal(t, roles, listed)
+
+	ws, err := c.Admins.ListWorkspaces(ctx, "kong-ops")
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"default", "team-a"}, workspaceNames(ws))
+	for _, w := range ws {
+		assert.NotEmpty(t, w.ID)
+		assert.False(t, w.CreatedAt.IsZero())
+		if w.Name == "team-a" {
+			assert.True(t, w.Config.Portal)
+		}
+	}
+
+	require.NoError(t, c.Admins.RemoveRoles(ctx, "kong-ops", "team-a-admin"))
+	listed, err = c.Admins.ListRoles(ctx, "kong-ops")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"read-only"}, roleNames(listed))
+	ws, err = c.Admins.ListWorkspaces(ctx, "kong-ops")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"default"}, workspaceNames(ws))
+
+	_, err = c.Admins.AddRoles(ctx, "kong-ops", "no-such-role")
+	require.ErrorIs(t, err, admin.ErrBadRequest)
+	assert.True(t, strings.Contains(err.Error(), "no-such-role"), err.Error())
+	_, err = c.Admins.ListRoles(ctx, "nobody")
+	require.ErrorIs(t, err, admin.ErrNotFound)
+	_, err = c.Admins.ListWorkspaces(ctx, "nobody")
+	require.ErrorIs(t, err, admin.ErrNotFound)
+}
+
+func roleNames(rs []admin.AdminRole) []string {
+	out := []string{}
+	for _, r := range rs {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func workspaceNames(ws []admin.Workspace) []string {
+	out := []string{}
+	for _, w := range ws {
+		out = append(out, w.Name)
+	}
+	return out
 }

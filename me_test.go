@@ -87,3 +87,18 @@ func TestMeChangePasswordErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMeChangePasswordFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := t.Context()
+	err := c.Me.ChangePassword(ctx, "not-the-password", "new-password-1")
+	require.ErrorIs(t, err, admin.ErrForbidden)
+	assert.NotContains(t, err.Error(), "new-password-1")
+	require.NoError(t, c.Me.ChangePassword(ctx, srv.AdminPassword, "new-password-1"))
+	pw, ok := srv.Password(srv.AdminUserID)
+	require.True(t, ok)
+	assert.Equal(t, "new-password-1", pw)
+	require.ErrorIs(t, c.Me.ChangePassword(ctx, srv.AdminPassword, "new-password-2"), admin.ErrForbidden,
+		"the old password no longer works")
+}

@@ -57,3 +57,18 @@ func TestRolesListErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestRolesListFlow(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t)
+	roles, err := c.Roles.List(t.Context())
+	require.NoError(t, err)
+	var names []admin.Role
+	for _, r := range roles {
+		assert.True(t, r.Name.Valid(), r.Name)
+		assert.NotEmpty(t, r.Description)
+		names = append(names, r.Name)
+	}
+	assert.ElementsMatch(t, []admin.Role{admin.RoleAdmin, admin.RoleEditor, admin.RoleViewer, admin.RoleDepartmentAdmin,
+		admin.RoleResearcher, admin.RoleResearchManager, admin.RoleMLEngineer}, names)
+}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	admin "github.com/admin/api-go"
+	"github.com/admin/api-go/admintest"
 )
 
 // rigRequest is one request a rig received.
@@ -475,4 +478,80 @@ func TestUserErrorsKeepTheKeyOut(t *testing.T) {
 	require.ErrorIs(t, err, admin.ErrUnauthorized)
 	assert.NotContains(t, err.Error(), "sk_test_rigkey0123456789")
 	assert.False(t, errors.Is(err, admin.ErrPossiblyApplied))
+}
+
+func TestUsersFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := t.Context()
+
+	ann, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com",
+		Role: admin.RoleEditor, SendInvitation: admin.Ptr(false)})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(ann.ID, "usr_"), ann.ID)
+	assert.Equal(t, admin.UserActive, ann.Status)
+	assert.False(t, ann.CreatedAt.IsZero())
+	assert.Nil(t, ann.LastLoginAt)
+	bob, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Bob Roe", Email: "bob@example.com", Role: admin.RoleViewer})
+	require.NoError(t, err)
+	assert.Equal(t, admin.UserInvited, bob.Status, "an invitation is sent by default")
+
+	got, err := c.Users.Get(ctx, ann.ID)
+	require.NoError(t, err)
+	assert.Equal(t, ann.ID, got.ID)
+	assert.Equal(t, ann.Email, got.Email)
+	assert.True(t, ann.CreatedAt.Equal(got.CreatedAt))
+
+	_, err = c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Again", Email: "ANN@example.com", Role: admin.RoleViewer})
+	require.ErrorIs(t, err, admin.ErrConflict, "emails compare case-insensitively")
+	var apiErr *admin.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "email_taken", apiErr.Code)
+	assert.NotEmpty(t, apiErr.RequestID)
+
+	upd, err := c.Users.Update(ctx, ann.ID, &admin.UpdateUserParams{Name: admin.Ptr("Ann Lee-Smith"),
+		Status: admin.Ptr(admin.UserInactive)})
+	require.NoError(t, err)
+	assert.Equal(t, "Ann Lee-Smith", upd.Name)
+	assert.Equal(t, admin.UserInactive, upd.Status)
+	assert.Equal(t, admin.RoleEditor, upd.Role, "a nil field is kept")
+	assert.False(t, upd.UpdatedAt.Before(upd.CreatedAt))
+
+	page, err := c.Users.List(ctx, &admin.ListUsersParams{Role: admin.RoleEditor, Status: admin.UserInactive, Query: "LEE-s"})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 1)
+	assert.Equal(t, ann.ID, page.Data[0].ID)
+	assert.False(t, page.HasMore)
+	page, err = c.Users.List(ctx, &admin.ListUsersParams{Query: "bob@"})
+	require.NoError(t, err)
+	require.Len(t, page.Data, 1)
+	assert.Equal(t, bob.ID, page.Data[0].ID)
+	page, err = c.Users.List(ctx, &admin.ListUsersParams{Status: admin.UserInvited, Role: admin.RoleEditor})
+	require.NoError(t, err)
+	assert.Empty(t, page.Data)
+
+	var ids []string
+	for u, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 1}) {
+		require.NoError(t, err)
+		ids = append(ids, u.ID)
+	}
+	assert.Subset(t, ids, []string{srv.AdminUserID, ann.ID, bob.ID})
+	assert.Len(t, ids, len(srv.Users()), "every user once")
+
+	require.NoError(t, c.Users.Logout(ctx, ann.ID))
+	assert.True(t, slices.ContainsFunc(srv.AuditLog(), func(e admintest.AuditEvent) bool {
+		return e.Action == "user.logout" && e.TargetID == ann.ID
+	}), "the server recorded the logout")
+
+	reset, err := c.Users.ResetPassword(ctx, ann.ID)
+	require.NoError(t, err)
+	pw, ok := srv.Password(ann.ID)
+	require.True(t, ok)
+	assert.Equal(t, pw, string(reset.TempPassword))
+
+	require.NoError(t, c.Users.Delete(ctx, bob.ID))
+	_, err = c.Users.Get(ctx, bob.ID)
+	require.ErrorIs(t, err, admin.ErrNotFound)
+	require.ErrorIs(t, c.Users.Delete(ctx, bob.ID), admin.ErrNotFound)
+	require.ErrorIs(t, c.Users.Logout(ctx, bob.ID), admin.ErrNotFound)
 }
