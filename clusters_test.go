@@ -102,3 +102,25 @@ func TestClustersAllRejectsARepeatedItem(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
 }
+
+func TestClustersFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	var got []admin.Cluster
+	for cl, err := range c.Clusters.All(t.Context(), &admin.ListClustersParams{Limit: 1}) {
+		require.NoError(t, err)
+		got = append(got, cl)
+	}
+	seeded := srv.Clusters()
+	require.Len(t, got, len(seeded))
+	for _, s := range seeded {
+		one, err := c.Clusters.Get(t.Context(), s.ID)
+		require.NoError(t, err)
+		assert.Equal(t, s.Name, one.Name)
+		assert.Equal(t, s.Description, one.Description)
+		assert.True(t, s.CreatedAt.Equal(one.CreatedAt))
+		assert.Contains(t, got, *one)
+	}
+	_, err := c.Clusters.Get(t.Context(), "cls_missing")
+	require.ErrorIs(t, err, admin.ErrNotFound)
+}

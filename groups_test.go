@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	admin "github.com/admin/api-go"
+	"github.com/admin/api-go/admintest"
 )
 
 // stubRequest is one request a stub server received.
@@ -444,4 +445,88 @@ func TestGroupsErrors(t *testing.T) {
 	require.True(t, errors.As(err, &ae))
 	assert.Equal(t, "name", ae.Param)
 	assert.Equal(t, "conflict", ae.Code)
+}
+
+// newFlowUser creates a user through the API for a flow test.
+func newFlowUser(t *testing.T, c *admin.Client, name string) *admin.User {
+	t.Helper()
+	u, err := c.Users.Create(t.Context(), &admin.CreateUserParams{Name: name, Email: name + "@example.com",
+		Role: admin.RoleViewer, SendInvitation: admin.Ptr(false)})
+	require.NoError(t, err)
+	return u
+}
+
+func TestGroupsFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := t.Context()
+	ada, bob, cy := newFlowUser(t, c, "ada"), newFlowUser(t, c, "bob"), newFlowUser(t, c, "cy")
+
+	g, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "ml team", Roles: []admin.Role{admin.RoleResearcher}})
+	require.NoError(t, err)
+	assert.Equal(t, "ml team", g.Name)
+	assert.Equal(t, []admin.Role{admin.RoleResearcher}, g.Roles)
+	assert.Empty(t, g.Members)
+	assert.Equal(t, srv.AdminUserID, g.CreatedBy)
+	assert.False(t, g.CreatedAt.IsZero())
+
+	_, err = c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "ml team"})
+	require.ErrorIs(t, err, admin.ErrConflict)
+
+	g, err = c.Groups.Update(ctx, "ml team", &admin.UpdateGroupParams{Roles: []admin.Role{admin.RoleViewer, admin.RoleEditor}})
+	require.NoError(t, err)
+	assert.Equal(t, []admin.Role{admin.RoleViewer, admin.RoleEditor}, g.Roles)
+
+	for _, u := range []*admin.User{ada, bob, cy, ada} { // adding twice is no error
+		require.NoError(t, c.Groups.AddMember(ctx, "ml team", u.ID))
+	}
+	pg, err := c.Groups.ListMembers(ctx, "ml team", &admin.ListGroupMembersParams{Limit: 2})
+	require.NoError(t, err)
+	assert.Len(t, pg.Data, 2)
+	assert.True(t, pg.HasMore)
+	ids := collectIDs(t, c.Groups.AllMembers(ctx, "ml team", &admin.ListGroupMembersParams{Limit: 2}))
+	assert.ElementsMatch(t, []string{ada.ID, bob.ID, cy.ID}, ids)
+	got, err := c.Users.Get(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ml team"}, got.Groups)
+
+	require.NoError(t, c.Groups.RemoveMember(ctx, "ml team", bob.ID))
+	ids = collectIDs(t, c.Groups.AllMembers(ctx, "ml team", nil))
+	assert.ElementsMatch(t, []string{ada.ID, cy.ID}, ids)
+	g, err = c.Groups.Get(ctx, "ml team")
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{ada.ID, cy.ID}, g.Members)
+
+	_, err = c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "ops", Roles: []admin.Role{admin.RoleAdmin}})
+	require.NoError(t, err)
+	var names []string
+	for g, err := range c.Groups.All(ctx, &admin.ListGroupsParams{Role: admin.RoleEditor, Limit: 1}) {
+		require.NoError(t, err)
+		names = append(names, g.Name)
+	}
+	assert.Equal(t, []string{"ml team"}, names)
+
+	require.NoError(t, c.Groups.Delete(ctx, "ml team"))
+	_, err = c.Groups.Get(ctx, "ml team")
+	require.ErrorIs(t, err, admin.ErrNotFound)
+	err = c.Groups.AddMember(ctx, "ml team", ada.ID)
+	require.ErrorIs(t, err, admin.ErrNotFound)
+	_, err = c.Groups.ListMembers(ctx, "ml team", nil)
+	require.ErrorIs(t, err, admin.ErrNotFound)
+}
+
+func TestGroupsFlowSeeded(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, admintest.WithSeedData(0, 25, 0))
+	var names []string
+	for g, err := range c.Groups.All(t.Context(), &admin.ListGroupsParams{Limit: 7}) {
+		require.NoError(t, err)
+		names = append(names, g.Name)
+	}
+	want := make([]string, 0, 25)
+	for _, g := range srv.Groups() {
+		want = append(want, g.Name)
+	}
+	assert.Len(t, names, 25)
+	assert.ElementsMatch(t, want, names)
 }

@@ -212,3 +212,74 @@ func TestProjectsCreateUnknownMember(t *testing.T) {
 	assert.Equal(t, "members", ae.Param)
 	assert.Equal(t, "req_1", ae.RequestID)
 }
+
+func TestProjectsFlow(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t)
+	ctx := t.Context()
+	ada, bob, cy := newFlowUser(t, c, "ada"), newFlowUser(t, c, "bob"), newFlowUser(t, c, "cy")
+	cpg, err := c.Clusters.List(ctx, nil)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(cpg.Data), 2, "the server seeds clusters")
+	east, west := cpg.Data[0], cpg.Data[1]
+
+	p, err := c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "vision", ClusterID: east.ID,
+		Description: "Image models", DeservedGPUs: 4, Members: []string{ada.ID, bob.ID}})
+	require.NoError(t, err)
+	assert.Regexp(t, `^prj_`, p.ID)
+	assert.Equal(t, "vision", p.Name)
+	assert.Equal(t, "Image models", p.Description)
+	assert.Equal(t, east.ID, p.ClusterID)
+	assert.Equal(t, 4, p.DeservedGPUs)
+	assert.ElementsMatch(t, []string{ada.ID, bob.ID}, p.Members)
+
+	got, err := c.Projects.Get(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, p, got)
+
+	_, err = c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "vision", ClusterID: west.ID})
+	require.ErrorIs(t, err, admin.ErrConflict)
+	_, err = c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "audio", ClusterID: "cls_nope"})
+	require.ErrorIs(t, err, admin.ErrBadRequest)
+	var ae *admin.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "cluster_id", ae.Param)
+	_, err = c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "audio", ClusterID: west.ID, Members: []string{"usr_nope"}})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "members", ae.Param)
+
+	audio, err := c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "audio", ClusterID: west.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 0, audio.DeservedGPUs)
+	assert.Empty(t, audio.Members)
+
+	for _, tc := range []struct {
+		cluster string
+		want    []string
+	}{{east.ID, []string{p.ID}}, {west.ID, []string{audio.ID}}, {"", []string{p.ID, audio.ID}}} {
+		var ids []string
+		for pr, err := range c.Projects.All(ctx, &admin.ListProjectsParams{ClusterID: tc.cluster, Limit: 1}) {
+			require.NoError(t, err)
+			ids = append(ids, pr.ID)
+		}
+		assert.ElementsMatch(t, tc.want, ids, "cluster %q", tc.cluster)
+	}
+
+	p, err = c.Projects.Update(ctx, p.ID, &admin.UpdateProjectParams{DeservedGPUs: admin.Ptr(0), Description: admin.Ptr("")})
+	require.NoError(t, err)
+	assert.Equal(t, 0, p.DeservedGPUs)
+	assert.Empty(t, p.Description)
+	assert.Equal(t, "vision", p.Name)
+
+	require.NoError(t, c.Projects.AddMember(ctx, p.ID, cy.ID))
+	require.NoError(t, c.Projects.AddMember(ctx, p.ID, cy.ID))
+	require.NoError(t, c.Projects.RemoveMember(ctx, p.ID, ada.ID))
+	got, err = c.Projects.Get(ctx, p.ID)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{bob.ID, cy.ID}, got.Members)
+
+	require.NoError(t, c.Projects.Delete(ctx, p.ID))
+	_, err = c.Projects.Get(ctx, p.ID)
+	require.ErrorIs(t, err, admin.ErrNotFound)
+	require.ErrorIs(t, c.Projects.Delete(ctx, p.ID), admin.ErrNotFound)
+}
