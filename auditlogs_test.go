@@ -3,6 +3,7 @@ package admin_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	admin "github.com/admin/api-go"
+	"github.com/admin/api-go/admintest"
 )
 
 func TestAuditLogsWire(t *testing.T) {
@@ -185,4 +187,124 @@ func TestAuditLogsAll(t *testing.T) {
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
 	})
+}
+
+// auditClock is a server clock that moves only when told to.
+type auditClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *auditClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// tick moves the clock a minute on and returns the new time.
+func (c *auditClock) tick() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Minute)
+	return c.now
+}
+
+func TestAuditLogsFlow(t *testing.T) {
+	t.Parallel()
+	clock := &auditClock{now: time.Date(2025, 1, 15, 9, 0, 0, 0, time.UTC)}
+	srv, c := setup(t, admintest.WithClock(clock.Now))
+	ctx := t.Context()
+	editorKey := srv.NewKey("editor")
+	editorID := srv.KeyUserID(editorKey)
+	ed, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithAPIKey(editorKey))
+	require.NoError(t, err)
+
+	var at []time.Time
+	step := func(f func() error) {
+		t.Helper()
+		at = append(at, clock.tick())
+		require.NoError(t, f())
+	}
+	var ada *admin.User
+	step(func() (err error) {
+		ada, err = c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ada", Email: "ada@example.com", Role: admin.RoleViewer})
+		return err
+	})
+	step(func() error {
+		_, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "ops", Roles: []admin.Role{admin.RoleViewer}})
+		return err
+	})
+	step(func() error { return c.Groups.AddMember(ctx, "ops", ada.ID) })
+	step(func() error {
+		_, err := ed.Groups.Create(ctx, &admin.CreateGroupParams{Name: "eds"})
+		return err
+	})
+	step(func() error { return c.Groups.RemoveMember(ctx, "ops", ada.ID) })
+	step(func() error { return c.Groups.Delete(ctx, "ops") })
+
+	var all []admin.AuditEvent
+	for e, err := range c.AuditLogs.All(ctx, &admin.ListAuditLogsParams{Limit: 4}) {
+		require.NoError(t, err)
+		all = append(all, e)
+	}
+	type row struct{ action, user, targetType, target string }
+	var rows []row
+	for i, e := range all {
+		rows = append(rows, row{e.Action, e.UserID, e.TargetType, e.TargetID})
+		require.Less(t, i, len(at))
+		assert.True(t, e.CreatedAt.Equal(at[i]), "event %d at %v, want %v", i, e.CreatedAt, at[i])
+		assert.Regexp(t, `^evt_`, e.ID)
+	}
+	admin0 := srv.AdminUserID
+	assert.Equal(t, []row{
+		{admin.ActionUserCreate, admin0, "user", ada.ID},
+		{admin.ActionGroupCreate, admin0, "group", "ops"},
+		{admin.ActionGroupMemberAdd, admin0, "group", "ops"},
+		{admin.ActionGroupCreate, editorID, "group", "eds"},
+		{admin.ActionGroupMemberRemove, admin0, "group", "ops"},
+		{admin.ActionGroupDelete, admin0, "group", "ops"},
+	}, rows)
+	assert.Equal(t, ada.ID, all[2].Metadata["user_id"])
+
+	ids := func(p *admin.ListAuditLogsParams) []string {
+		t.Helper()
+		var out []string
+		for e, err := range c.AuditLogs.All(ctx, p) {
+			require.NoError(t, err)
+			out = append(out, e.ID)
+		}
+		return out
+	}
+	idsOf := func(is ...int) []string {
+		var out []string
+		for _, i := range is {
+			out = append(out, all[i].ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		p    admin.ListAuditLogsParams
+		want []string
+	}{
+		{"action", admin.ListAuditLogsParams{Action: admin.ActionGroupCreate}, idsOf(1, 3)},
+		{"action family", admin.ListAuditLogsParams{Action: "group.*", Limit: 1}, idsOf(1, 2, 3, 4, 5)},
+		{"user", admin.ListAuditLogsParams{UserID: editorID}, idsOf(3)},
+		{"user and action", admin.ListAuditLogsParams{UserID: admin0, Action: admin.ActionGroupCreate}, idsOf(1)},
+		{"start inclusive, end exclusive", admin.ListAuditLogsParams{StartTime: at[1], EndTime: at[3]}, idsOf(1, 2)},
+		{"start only, in another zone", admin.ListAuditLogsParams{StartTime: at[4].In(time.FixedZone("X", -5*3600))}, idsOf(4, 5)},
+		{"end only", admin.ListAuditLogsParams{EndTime: at[0].Add(time.Nanosecond)}, idsOf(0)},
+		{"nothing matches", admin.ListAuditLogsParams{Action: admin.ActionConfigUpdate}, nil},
+	} {
+		assert.Equal(t, tc.want, ids(&tc.p), tc.name)
+	}
+
+	// An export that stops after a page resumes from its cursor without
+	// missing or repeating an event.
+	pg, err := c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{Limit: 2})
+	require.NoError(t, err)
+	require.True(t, pg.HasMore)
+	first := []string{pg.Data[0].ID, pg.Data[1].ID}
+	rest := ids(&admin.ListAuditLogsParams{Limit: 2, Cursor: pg.NextCursor})
+	assert.Equal(t, idsOf(0, 1, 2, 3, 4, 5), append(first, rest...))
 }
