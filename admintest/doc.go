@@ -39,5 +39,17 @@
 //   - Project names are unique (409 conflict); group names are unique (409 conflict).
 //   - Admins with a bad registration or reset token get 401 {"message": "Unauthorized"}
 //     as Kong answers; an admin belongs to the "default" workspace and to the workspaces
-//     of its RBAC roles.
+//     of its RBAC roles. Every error on /v1/admins routes, including 401, 403, 413, 429
+//     and injected faults, is Kong-style; a 400 naming a field uses Kong's schema
+//     violation form {"code": 2, "name": "schema violation", "message", "fields"}.
+//   - Requests without a valid token, and POST /v1/oauth/token, are not rate limited;
+//     their X-RateLimit-* headers describe a full bucket.
+//   - A known path with another method answers 405 (code invalid_request) with Allow;
+//     an unknown path under /v1 answers 404 not_found, after authentication.
+//   - A body over 1 MiB is read and discarded, up to 32 MiB, before the 413, so that a
+//     client still sending sees the answer rather than a connection reset.
+//   - Faults that reset the connection hijack it and close it with SO_LINGER 0 (a TCP
+//     RST). Go's http.Transport retries a request on its own after such an error when
+//     the connection was reused and the request is replayable (GET, or any request with
+//     an Idempotency-Key header); tests that must see the error use a fresh connection.
 package admintest

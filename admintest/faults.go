@@ -163,7 +163,7 @@ func (f *faultState) pick(r *http.Request, oauth bool) FaultKind {
 }
 
 func (f *faultState) inject(kind FaultKind, n int) {
-	if n <= 0 {
+	if n <= 0 || kind == "" {
 		return
 	}
 	f.mu.Lock()
