@@ -20,7 +20,7 @@ type unixTime struct{ time.Time }
 
 // UnmarshalJSON decodes Unix seconds.
 func (t *unixTime) UnmarshalJSON(b []byte) error {
-	s := strings.TrimSpace(string(b))
+	s := strings.Trim(string(b), " \t\r\n") // JSON whitespace only
 	if s == "null" {
 		t.Time = time.Time{}
 		return nil
