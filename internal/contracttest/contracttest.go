@@ -25,7 +25,18 @@
 //     unknown fields.)
 //
 // Bodies are buffered completely and restored, so the real handler and the
-// real client see them unchanged, whatever their size.
+// real client see them unchanged, whatever their size. Middleware holds each
+// response back until the handler returns and the response is checked, and
+// Transport checks before RoundTrip returns, so a violation is recorded
+// before the client sees the response: assertions made after a call see it.
+// (Streaming is lost: a handler's Flush does nothing.)
+//
+// Typical use, in a _test.go file:
+//
+//	srv := httptest.NewServer(contracttest.Middleware(t, contracttest.Options{Requests: true})(handler))
+//	defer srv.Close()
+//	client := &http.Client{Transport: contracttest.Transport(t, nil, contracttest.Options{Responses: true})}
+//	// ... point the SDK at srv.URL + "/v1" with client
 //
 // Fault injection (HTML 502 pages, dropped connections, slow bodies) is meant
 // to be off in contract runs. The document does describe HTML bodies for 502
@@ -415,67 +426,84 @@ func Middleware(t testing.TB, opts Options) func(http.Handler) http.Handler {
 				r.Body = io.NopCloser(bytes.NewReader(body))
 			}
 			ex := &exchange{req: r.Clone(r.Context()), reqBody: body}
-			rec := &recorder{ResponseWriter: w}
+			rec := &recorder{w: w}
 			next.ServeHTTP(rec, r)
-			if rec.header == nil { // nothing written: net/http answers 200
-				rec.WriteHeader(http.StatusOK)
-			}
+			rec.finish()
 			ex.status, ex.header, ex.respBody = rec.status, rec.header, rec.body.Bytes()
+			// Check before the client gets the response, so that a test
+			// asserting after its call already sees the violations.
 			c.check(t, opts, ex, opts.Requests, true)
+			rec.send()
 		})
 	}
 }
 
-// recorder passes a response through to the real ResponseWriter and keeps a
-// copy of its status, headers and body.
+// recorder holds a response back from the real ResponseWriter until it is
+// complete and checked. Flush does nothing: the response is sent at once
+// when the handler returns.
 type recorder struct {
-	http.ResponseWriter
+	w      http.ResponseWriter
 	status int
-	header http.Header // as written with the status
+	header http.Header // snapshot taken with the status
 	body   bytes.Buffer
 }
 
-// WriteHeader records the status and a snapshot of the headers, then writes
-// them through. Informational (1xx) statuses are passed on unrecorded.
+// Header returns the real ResponseWriter's header map: nothing is sent
+// before the handler returns.
+func (r *recorder) Header() http.Header { return r.w.Header() }
+
+// WriteHeader records the status and a snapshot of the headers. Later
+// calls are ignored, as net/http ignores them. Informational (1xx) statuses
+// other than 101 are passed on at once.
 func (r *recorder) WriteHeader(status int) {
 	if r.header != nil {
-		r.ResponseWriter.WriteHeader(status) // superfluous: let net/http log it
 		return
 	}
 	if status >= 100 && status <= 199 && status != http.StatusSwitchingProtocols {
-		r.ResponseWriter.WriteHeader(status)
+		r.w.WriteHeader(status)
 		return
 	}
 	r.status = status
-	r.header = r.ResponseWriter.Header().Clone()
-	r.ResponseWriter.WriteHeader(status)
+	r.header = r.w.Header().Clone()
 }
 
-// Write records p and writes it through, sending a 200 status first if
-// none was.
+// Write records p, recording a 200 status first if none was.
 func (r *recorder) Write(p []byte) (int, error) {
 	if r.header == nil {
-		if _, set := r.ResponseWriter.Header()["Content-Type"]; !set {
-			// net/http would sniff the type at this point; record what it
-			// will send.
-			r.ResponseWriter.Header().Set("Content-Type", http.DetectContentType(p))
+		if _, set := r.w.Header()["Content-Type"]; !set && len(p) > 0 {
+			// net/http would sniff the type from the first write.
+			r.w.Header().Set("Content-Type", http.DetectContentType(p))
 		}
 		r.WriteHeader(http.StatusOK)
 	}
-	r.body.Write(p)
-	return r.ResponseWriter.Write(p)
+	return r.body.Write(p)
 }
 
-// Unwrap gives http.ResponseController access to the real ResponseWriter
-// (Flush, deadlines, hijacking).
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+// Flush does nothing: the response is held back until it is checked.
+func (r *recorder) Flush() {}
 
-// Flush flushes the real ResponseWriter if it can.
-func (r *recorder) Flush() {
+// finish records the 200 net/http would answer if the handler wrote nothing.
+func (r *recorder) finish() {
 	if r.header == nil {
 		r.WriteHeader(http.StatusOK)
 	}
-	_ = http.NewResponseController(r.ResponseWriter).Flush()
+}
+
+// send writes the recorded response to the real ResponseWriter, with the
+// headers as they were when the status was written (net/http ignores later
+// changes).
+func (r *recorder) send() {
+	h := r.w.Header()
+	for k := range h {
+		if _, ok := r.header[k]; !ok {
+			delete(h, k)
+		}
+	}
+	for k, v := range r.header {
+		h[k] = v
+	}
+	r.w.WriteHeader(r.status)
+	_, _ = r.w.Write(r.body.Bytes())
 }
 
 // Transport wraps an http.RoundTripper (http.DefaultTransport if base is

@@ -601,3 +601,36 @@ func TestTransportKongMount(t *testing.T) {
 	resp.Body.Close()
 	checkReported(t, rec.recorded(), nil)
 }
+
+// TestMiddlewareHoldsResponse checks that the response reaches the client
+// as net/http would have sent it: headers as of WriteHeader, Flush harmless.
+func TestMiddlewareHoldsResponse(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range std() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(http.StatusOK)
+		w.Header().Set("X-Late", "1") // ignored by net/http after WriteHeader
+		io.WriteString(w, `{"data":[`)
+		if err := http.NewResponseController(w).Flush(); err != nil {
+			t.Errorf("Flush: %v", err)
+		}
+		io.WriteString(w, `{"name":"viewer","description":"reads"}]}`)
+	})
+	srv := httptest.NewServer(contracttest.Middleware(rec, contracttest.Options{})(h))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/v1/roles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("X-Late") != "" {
+		t.Errorf("X-Late set after WriteHeader reached the client")
+	}
+	if resp.Header.Get("X-Request-Id") != "req_test123" || !strings.HasSuffix(string(body), `"reads"}]}`) {
+		t.Errorf("client got %v %s", resp.Header, body)
+	}
+	checkReported(t, rec.recorded(), nil)
+}
