@@ -134,6 +134,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func (t *transport) send(req *http.Request) (*http.Response, error) {
 	if t.lim != nil && t.lim.lim.Limit() != rate.Inf {
+		if t.client.onLimiter != nil {
+			t.client.onLimiter()
+		}
 		if err := t.lim.lim.Wait(req.Context()); err != nil {
 			if ctxErr := req.Context().Err(); ctxErr != nil {
 				return nil, ctxErr
@@ -321,10 +324,17 @@ func ambiguousStatus(code int) bool {
 // [0, min(max, min*2^attempt)).
 func backoff(p RetryPolicy, attempt int) time.Duration {
 	ceil := p.MaxWait
-	if attempt < 32 {
-		if d := p.MinWait << attempt; d > 0 && d < ceil {
-			ceil = d
+	// Double MinWait step by step rather than shifting it, which could
+	// overflow into a short wait.
+	if d := p.MinWait; d > 0 {
+		for i := 0; i < attempt && d < ceil; i++ {
+			if d > ceil/2 {
+				d = ceil
+			} else {
+				d *= 2
+			}
 		}
+		ceil = min(d, ceil)
 	}
 	if ceil <= 0 {
 		return 0
