@@ -43,7 +43,13 @@ type Client struct {
 	userAgent   []string
 	auth        *credentials // behind a pointer so that %v of a Client value prints no secret
 	maxResponse int64
-	rateLimit   atomic.Pointer[RateLimit]
+	rateLimit   *atomic.Pointer[RateLimit] // behind a pointer so that a copy of a Client is harmless
+
+	// Test hooks, set only by the package's tests before the first call:
+	// onWait sees every wait before a retry, onLimiter every pass through
+	// the client-side rate limiter.
+	onWait    func(time.Duration)
+	onLimiter func()
 }
 
 type service struct{ c *Client }
@@ -81,6 +87,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:      cfg.logger,
 		auth:        &credentials{extra: cfg.headers},
 		maxResponse: cfg.maxResponse,
+		rateLimit:   new(atomic.Pointer[RateLimit]),
 	}
 	ua := "admin-api-go/" + Version
 	if cfg.userAgent != "" {
@@ -266,6 +273,9 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 		return false, nil
 	}
 	k.nextWait = wait
+	if k.c.onWait != nil {
+		k.c.onWait(wait)
+	}
 	return true, nil
 }
 
