@@ -235,7 +235,7 @@ func (c *config) retryPolicy() RetryPolicy {
 	if c.noRetry {
 		return RetryPolicy{}
 	}
-	if p.MaxRetries == 0 && p.MinWait == 0 && p.MaxWait == 0 {
+	if p.MaxRetries == 0 {
 		p.MaxRetries = DefaultMaxRetries
 	}
 	if p.MinWait == 0 {
