@@ -65,7 +65,9 @@ type credentials struct {
 // NewClient returns a Client configured by opts. It does no I/O: a wrong
 // key or an unreachable server shows in the first call. Without an
 // authentication option (WithAPIKey, WithClientCredentials or
-// WithTokenSource) requests are sent without credentials.
+// WithTokenSource) requests are sent without credentials; of several, the
+// last one given wins, so options passed to NewClientFromEnv override the
+// environment.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := &config{maxResponse: DefaultMaxResponseSize}
 	for _, o := range opts {

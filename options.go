@@ -80,11 +80,13 @@ func WithBaseURL(u string) Option {
 }
 
 // WithAPIKey authenticates every request with the API key as a bearer token.
+// It replaces an earlier WithClientCredentials or WithTokenSource.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if key == "" {
 			return invalidOption("WithAPIKey", "key is empty")
 		}
+		c.clearAuth()
 		c.apiKey = Secret(key)
 		return nil
 	}
@@ -92,24 +94,28 @@ func WithAPIKey(key string) Option {
 
 // WithClientCredentials authenticates with the OAuth2 client credentials
 // grant against tokenURL. An empty tokenURL means the base URL's
-// "/oauth/token". Tokens are cached until they expire.
+// "/oauth/token". Tokens are cached until they expire. It replaces an
+// earlier WithAPIKey or WithTokenSource.
 func WithClientCredentials(clientID, clientSecret, tokenURL string) Option {
 	return func(c *config) error {
 		if clientID == "" || clientSecret == "" {
 			return invalidOption("WithClientCredentials", "client id and secret are required")
 		}
+		c.clearAuth()
 		c.clientID, c.clientSecret, c.tokenURL = clientID, Secret(clientSecret), tokenURL
 		return nil
 	}
 }
 
 // WithTokenSource authenticates with tokens from ts, such as one made by
-// golang.org/x/oauth2. Tokens are cached until they expire.
+// golang.org/x/oauth2. Tokens are cached until they expire. It replaces an
+// earlier WithAPIKey or WithClientCredentials.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
 			return invalidOption("WithTokenSource", "token source is nil")
 		}
+		c.clearAuth()
 		c.tokenSource = ts
 		return nil
 	}
@@ -228,6 +234,12 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 		return nil, invalidOption("NewClientFromEnv", fmt.Sprintf("set %s, or %s and %s", EnvAPIKey, EnvClientID, EnvClientSecret))
 	}
 	return NewClient(append(env, opts...)...)
+}
+
+// clearAuth forgets the credentials of an earlier authentication option,
+// so that the last one given wins.
+func (c *config) clearAuth() {
+	c.apiKey, c.clientID, c.clientSecret, c.tokenURL, c.tokenSource = "", "", "", "", nil
 }
 
 func (c *config) retryPolicy() RetryPolicy {
