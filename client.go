@@ -497,6 +497,8 @@ func (c *Client) transportError(k *call, err error) *Error {
 	e := c.baseError(k)
 	var apiErr *Error
 	if errors.As(err, &apiErr) { // from the token source
+		// The token endpoint's description may echo the client secret.
+		apiErr.Message = c.scrub(apiErr.Message)
 		apiErr.Attempts = k.attempts
 		if apiErr.Method == "" {
 			apiErr.Method, apiErr.Path = k.method, k.path
