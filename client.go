@@ -302,7 +302,7 @@ func (k *call) log(resp *http.Response, err error) {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("X-Request-Id")))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", k.c.scrub(err.Error())))
+		attrs = append(attrs, slog.String("error", k.c.scrub(stripURL(err).Error())))
 	}
 	l.LogAttrs(k.ctx, slog.LevelDebug, "admin: attempt", attrs...)
 }
@@ -505,13 +505,20 @@ func (c *Client) transportError(k *call, err error) *Error {
 		}
 		return apiErr
 	}
-	if ue, ok := err.(*url.Error); ok {
-		err = ue.Err // its message repeats the URL, query included
-	}
+	err = stripURL(err)
 	e.Err = scrubbedError{err, c.scrub(err.Error())}
 	e.RetryAfter = k.deadlineRA
 	e.PossiblyApplied = k.mutating && k.ambiguous
 	return e
+}
+
+// stripURL returns the cause inside a *url.Error, whose message repeats
+// the request URL, query string included.
+func stripURL(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
 }
 
 // scrubbedError keeps the cause for errors.Is and errors.As but prints a
