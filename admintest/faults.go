@@ -88,6 +88,7 @@ type Faults struct {
 	// and FaultUnavailableRetryAfter (default 1).
 	RetryAfter int
 	// Match, when set, limits faults (random and injected) to requests it accepts.
+	// It is called from many goroutines at once, before the body is read.
 	Match func(*http.Request) bool
 	// OAuth makes POST /v1/oauth/token eligible for faults as well.
 	OAuth bool
