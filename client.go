@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -328,17 +329,31 @@ func (c *Client) scrub(s string) string {
 // already escaped) with query and a JSON body from in, and decodes a
 // successful response into out. A nil out discards the body.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	_, err := c.send(ctx, method, path, query, in, func(body io.Reader) error {
-		if out == nil {
-			return nil
-		}
-		return json.NewDecoder(body).Decode(out)
-	}, out != nil)
+	var decode func(io.Reader) error
+	if out != nil {
+		decode = func(body io.Reader) error { return decodeJSON(body, out) }
+	}
+	_, err := c.send(ctx, method, path, query, in, decode, out != nil)
 	return err
 }
 
+// decodeJSON decodes the one JSON value body holds into out; anything but
+// white space after it is an error.
+func decodeJSON(body io.Reader, out any) error {
+	dec := json.NewDecoder(body)
+	if err := dec.Decode(out); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
 // send is the one request path every call takes. decode reads a
-// successful body; wantBody says a 204 or an empty body is an error.
+// successful body, which is read whole first (up to the client's maximum
+// response size); a nil decode leaves the body unread. wantBody says that
+// a 204, an empty body or a JSON null is an error.
 func (c *Client) send(ctx context.Context, method, path string, query url.Values, in any, decode func(io.Reader) error, wantBody bool) (*http.Response, error) {
 	if ctx == nil {
 		return nil, invalidParam("ctx", "context is nil")
@@ -419,14 +434,33 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if wantBody && (resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0) {
 		return resp, c.invalidResponse(k, resp, "no body where one was expected")
 	}
+	if decode == nil {
+		return resp, nil
+	}
+	tooLarge := fmt.Sprintf("body larger than %d bytes", c.maxResponse)
+	if resp.ContentLength > c.maxResponse {
+		return resp, c.invalidResponse(k, resp, tooLarge)
+	}
 	lr := &limitedReader{r: resp.Body, n: c.maxResponse}
-	if err := decode(lr); err != nil {
-		if ctx.Err() != nil {
-			return resp, c.transportError(k, ctx.Err())
+	data, err := io.ReadAll(lr)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return resp, c.transportError(k, ctx.Err())
+	case lr.over:
+		return resp, c.invalidResponse(k, resp, tooLarge)
+	default:
+		return resp, c.invalidResponse(k, resp, "reading the body: "+c.scrub(err.Error()))
+	}
+	if wantBody {
+		switch trimmed := bytes.TrimSpace(data); {
+		case len(trimmed) == 0:
+			return resp, c.invalidResponse(k, resp, "no body where one was expected")
+		case string(trimmed) == "null":
+			return resp, c.invalidResponse(k, resp, "null where a body was expected")
 		}
-		if lr.over {
-			return resp, c.invalidResponse(k, resp, fmt.Sprintf("body larger than %d bytes", c.maxResponse))
-		}
+	}
+	if err := decode(bytes.NewReader(data)); err != nil {
 		return resp, c.invalidResponse(k, resp, c.scrub(err.Error()))
 	}
 	return resp, nil

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"iter"
 	"net/http"
@@ -111,11 +110,10 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 // decodePage decodes one page of either style into out. bad describes a
 // page that decoded but contradicts the contract.
 func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad string, err error) {
-	dec := json.NewDecoder(body)
 	switch style {
 	case kongStyle:
 		var w kongPageWire[T]
-		if err := dec.Decode(&w); err != nil {
+		if err := decodeJSON(body, &w); err != nil {
 			return "", err
 		}
 		out.Data = w.Data
@@ -134,7 +132,7 @@ func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad strin
 		out.HasMore = out.NextCursor != ""
 	default:
 		var w cursorPageWire[T]
-		if err := dec.Decode(&w); err != nil {
+		if err := decodeJSON(body, &w); err != nil {
 			return "", err
 		}
 		out.Data = w.Data
