@@ -102,9 +102,14 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 		bad = "page's next cursor is the cursor that fetched it"
 	}
 	if bad != "" {
-		return nil, &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, Message: bad, invalidResponse: true, StatusCode: http.StatusOK}
+		return nil, p.invalid(bad)
 	}
 	return out, nil
+}
+
+// invalid returns the error for a page that contradicts the contract.
+func (p *pager[T]) invalid(msg string) *Error {
+	return &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK, Message: msg, invalidResponse: true}
 }
 
 // decodePage decodes one page of either style into out. bad describes a
@@ -180,6 +185,9 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 
 		prev := make(map[string]struct{})
 		cur := make(map[string]struct{})
+		// Every cursor of the walk: one coming back means the server is
+		// going round in circles.
+		cursors := map[string]struct{}{cursor: {}}
 		empty := 0
 		fetch(cursor)
 		for {
@@ -191,27 +199,34 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 			}
 			pg := r.page
 			if pg.HasMore {
+				if _, seen := cursors[pg.NextCursor]; seen {
+					yield(zero, p.invalid("a page's next cursor is one this walk has already followed"))
+					return
+				}
+				cursors[pg.NextCursor] = struct{}{}
 				fetch(pg.NextCursor)
 			}
 			if len(pg.Data) == 0 {
-				if empty++; empty > maxEmptyPages {
-					yield(zero, &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK,
-						Message: "too many empty pages in a row", invalidResponse: true})
+				if !pg.HasMore {
 					return
 				}
-			} else {
-				empty = 0
+				if empty++; empty > maxEmptyPages {
+					yield(zero, p.invalid("too many empty pages in a row"))
+					return
+				}
+				continue
 			}
-			// An item on two pages in a row means the server lost its
-			// place; yielding it twice would be worse than stopping.
+			empty = 0
+			// An item on two non-empty pages in a row means the server
+			// lost its place; yielding it twice would be worse than
+			// stopping.
 			clear(cur)
 			for i := range pg.Data {
 				id := p.id(&pg.Data[i])
 				_, dupPrev := prev[id]
 				_, dupCur := cur[id]
 				if dupPrev || dupCur {
-					yield(zero, &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK,
-						Message: "the server returned item " + strconv.Quote(id) + " twice", invalidResponse: true})
+					yield(zero, p.invalid("the server returned item "+strconv.Quote(id)+" twice"))
 					return
 				}
 				cur[id] = struct{}{}
