@@ -250,7 +250,9 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	var hint time.Duration
 	var hinted bool
 	if err != nil {
-		k.ambiguous = k.ambiguous || k.mutating
+		if k.mutating && !wasNotSent(err) {
+			k.ambiguous = true
+		}
 		if !isRetryableError(err) {
 			return false, nil
 		}
@@ -409,6 +411,9 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		Backoff:        k.backoff,
 		ErrorHandler:   passthrough,
 		RequestLogHook: k.onAttempt,
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, c.transportError(k, err) // nothing sent
 	}
 	resp, err := rc.Do(req)
 	if err != nil {

@@ -102,7 +102,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	tok, err := t.tokens.token(req.Context())
 	if err != nil {
-		return nil, err
+		return nil, notSentError{err}
 	}
 	resp, err := t.send(withToken(req, tok))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
@@ -139,9 +139,9 @@ func (t *transport) send(req *http.Request) (*http.Response, error) {
 		}
 		if err := t.lim.lim.Wait(req.Context()); err != nil {
 			if ctxErr := req.Context().Err(); ctxErr != nil {
-				return nil, ctxErr
+				return nil, notSentError{ctxErr}
 			}
-			return nil, errLimiterWait
+			return nil, notSentError{errLimiterWait}
 		}
 	}
 	resp, err := t.base.RoundTrip(req)
@@ -280,6 +280,36 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// notSentError is an attempt that failed before anything was sent: the
+// limiter refused it or no token could be had.
+type notSentError struct{ error }
+
+func (e notSentError) Unwrap() error { return e.error }
+
+// wasNotSent reports whether err shows that an attempt never reached the
+// server, so that it cannot have applied a change: it failed before
+// sending, in connecting, in the TLS handshake, or on a refused redirect
+// (the server answered the request with the redirect).
+func wasNotSent(err error) bool {
+	var (
+		ns          notSentError
+		opErr       *net.OpError
+		certErr     *tls.CertificateVerificationError
+		recErr      tls.RecordHeaderError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &ns), errors.Is(err, errRedirect):
+		return true
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return true
+	case errors.As(err, &certErr), errors.As(err, &recErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		return true
+	}
+	return false
 }
 
 // isRetryableError reports whether a transport error may pass on retrying.
