@@ -195,11 +195,12 @@ func (Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 // LogValue returns "[REDACTED]" for log/slog.
 func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// wireError is the union of the three error bodies the API answers:
-// {"error": {...}}, Kong's {"message", "name", "code", "fields"} and
-// Run:AI's {"code": 400, "message"}.
+// wireError is the union of the error bodies the API answers:
+// {"error": {...}}, Kong's {"message", "name", "code", "fields"}, Run:AI's
+// {"code": 400, "message"} and OAuth2's {"error", "error_description"}.
 type wireError struct {
 	Error   json.RawMessage `json:"error"`
+	Desc    json.RawMessage `json:"error_description"` // OAuth2, RFC 6749 §5.2
 	Message json.RawMessage `json:"message"`
 	Code    json.RawMessage `json:"code"`
 	Name    string          `json:"name"`
@@ -231,7 +232,8 @@ func decodeErrorBody(e *Error, body []byte) {
 			}
 		}
 	} else if len(w.Error) > 0 {
-		_ = json.Unmarshal(w.Error, &e.Code) // OAuth2: {"error": "invalid_client"}
+		_ = json.Unmarshal(w.Error, &e.Code) // OAuth2: {"error": "invalid_client", "error_description": "..."}
+		_ = json.Unmarshal(w.Desc, &e.Message)
 	}
 	if e.Message == "" {
 		_ = json.Unmarshal(w.Message, &e.Message)
