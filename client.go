@@ -327,6 +327,19 @@ func (c *Client) scrub(s string) string {
 	return s
 }
 
+// scrubError removes every credential the client knows from the fields of
+// e that come from the server, any of which may echo a request.
+func (c *Client) scrubError(e *Error) {
+	e.Code, e.Message, e.Param, e.RequestID = c.scrub(e.Code), c.scrub(e.Message), c.scrub(e.Param), c.scrub(e.RequestID)
+	if len(e.Fields) > 0 {
+		fields := make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			fields[c.scrub(k)] = c.scrub(v)
+		}
+		e.Fields = fields
+	}
+}
+
 // do sends one logical call: method on path (relative to the base URL and
 // already escaped) with query and a JSON body from in, and decodes a
 // successful response into out. A nil out discards the body.
@@ -509,7 +522,7 @@ func (c *Client) responseError(k *call, resp *http.Response) *Error {
 	e.RequestID = resp.Header.Get("X-Request-Id")
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	decodeErrorBody(e, body)
-	e.Message = c.scrub(e.Message)
+	c.scrubError(e)
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = d
 	}
@@ -537,7 +550,7 @@ func (c *Client) transportError(k *call, err error) *Error {
 	var apiErr *Error
 	if errors.As(err, &apiErr) { // from the token source
 		// The token endpoint's description may echo the client secret.
-		apiErr.Message = c.scrub(apiErr.Message)
+		c.scrubError(apiErr)
 		apiErr.Attempts = k.attempts
 		if apiErr.Method == "" {
 			apiErr.Method, apiErr.Path = k.method, k.path
