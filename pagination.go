@@ -112,6 +112,10 @@ func (p *pager[T]) invalid(msg string) *Error {
 	return &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK, Message: msg, invalidResponse: true}
 }
 
+// noData describes a page whose data is missing or null: an empty list is
+// [], and taking anything else for one would end a walk early in silence.
+const noData = "page has no data list"
+
 // decodePage decodes one page of either style into out. bad describes a
 // page that decoded but contradicts the contract.
 func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad string, err error) {
@@ -120,6 +124,9 @@ func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad strin
 		var w kongPageWire[T]
 		if err := decodeJSON(body, &w); err != nil {
 			return "", err
+		}
+		if w.Data == nil {
+			return noData, nil
 		}
 		out.Data = w.Data
 		if w.Offset != nil && *w.Offset != "" {
@@ -139,6 +146,9 @@ func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad strin
 		var w cursorPageWire[T]
 		if err := decodeJSON(body, &w); err != nil {
 			return "", err
+		}
+		if w.Data == nil {
+			return noData, nil
 		}
 		out.Data = w.Data
 		out.HasMore = w.Meta.HasMore
