@@ -404,7 +404,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	for k, vs := range c.auth.extra {
 		h[k] = vs
 	}
-	k := &call{c: c, ctx: ctx, method: method, path: req.URL.Path}
+	k := &call{c: c, ctx: ctx, method: method, path: req.URL.EscapedPath()}
 	if method != http.MethodGet && method != http.MethodHead {
 		k.mutating = true
 		key, _ := ctx.Value(keyIdempotency).(string)
@@ -531,6 +531,15 @@ func (c *Client) responseError(k *call, resp *http.Response) *Error {
 	}
 	e.PossiblyApplied = k.mutating && k.ambiguous
 	return e
+}
+
+// invalidResult is the error for a successful answer whose content
+// contradicts the contract in a way only the caller of do can see, such
+// as an object without its id; path is relative to the base URL and
+// escaped, as given to do. A change may have been applied.
+func (c *Client) invalidResult(method, path, msg string) *Error {
+	return &Error{Method: method, Path: c.base.EscapedPath() + path, StatusCode: http.StatusOK, Message: msg,
+		invalidResponse: true, PossiblyApplied: method != http.MethodGet && method != http.MethodHead}
 }
 
 func (c *Client) invalidResponse(k *call, resp *http.Response, msg string) *Error {

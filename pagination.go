@@ -109,7 +109,7 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 
 // invalid returns the error for a page that contradicts the contract.
 func (p *pager[T]) invalid(msg string) *Error {
-	return &Error{Method: http.MethodGet, Path: p.c.base.Path + p.path, StatusCode: http.StatusOK, Message: msg, invalidResponse: true}
+	return p.c.invalidResult(http.MethodGet, p.path, msg)
 }
 
 // noData describes a page whose data is missing or null: an empty list is
