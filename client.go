@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -235,6 +236,7 @@ type call struct {
 	ambiguous  bool          // an attempt of a change may have been applied
 	nextWait   time.Duration // the wait before the next attempt
 	deadlineRA time.Duration // a wait not started because of the deadline
+	secrets    []string      // the Secret values of the request body
 }
 
 func (k *call) onAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
@@ -302,10 +304,10 @@ func (k *call) log(resp *http.Response, err error) {
 		slog.Duration("duration", time.Since(k.start)),
 	}
 	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("X-Request-Id")))
+		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", k.scrub(resp.Header.Get("X-Request-Id"))))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", k.c.scrub(stripURL(err).Error())))
+		attrs = append(attrs, slog.String("error", k.scrub(stripURL(err).Error())))
 	}
 	l.LogAttrs(k.ctx, slog.LevelDebug, "admin: attempt", attrs...)
 }
@@ -327,14 +329,50 @@ func (c *Client) scrub(s string) string {
 	return s
 }
 
-// scrubError removes every credential the client knows from the fields of
-// e that come from the server, any of which may echo a request.
-func (c *Client) scrubError(e *Error) {
-	e.Code, e.Message, e.Param, e.RequestID = c.scrub(e.Code), c.scrub(e.Message), c.scrub(e.Param), c.scrub(e.RequestID)
+// scrub removes from s every credential the client knows and every Secret
+// value of the call's request body (a password, a token), which a server
+// may echo in an error message or a header.
+func (k *call) scrub(s string) string {
+	s = k.c.scrub(s)
+	for _, sec := range k.secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	return s
+}
+
+// secretsIn returns the Secret fields, long enough to scrub, of the struct
+// body (or pointer to one) that a call sends.
+func secretsIn(body any) []string {
+	v := reflect.ValueOf(body)
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Type() == reflect.TypeFor[Secret]() && f.Len() >= minSecretLen {
+			out = append(out, f.String())
+		}
+	}
+	return out
+}
+
+// scrubError removes every credential the client knows, and every secret
+// of the call's body, from the fields of e that come from the server, any
+// of which may echo a request.
+func (k *call) scrubError(e *Error) {
+	e.Code, e.Message, e.Param, e.RequestID = k.scrub(e.Code), k.scrub(e.Message), k.scrub(e.Param), k.scrub(e.RequestID)
 	if len(e.Fields) > 0 {
 		fields := make(map[string]string, len(e.Fields))
-		for k, v := range e.Fields {
-			fields[c.scrub(k)] = c.scrub(v)
+		for name, v := range e.Fields {
+			fields[k.scrub(name)] = k.scrub(v)
 		}
 		e.Fields = fields
 	}
@@ -346,7 +384,7 @@ func (c *Client) scrubError(e *Error) {
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
 	var decode func(io.Reader) error
 	if out != nil {
-		decode = func(body io.Reader) error { return decodeJSON(body, out) }
+		decode = func(body io.Reader) error { return decodeWire(body, out) }
 	}
 	_, err := c.send(ctx, method, path, query, in, decode, out != nil)
 	return err
@@ -404,7 +442,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	for k, vs := range c.auth.extra {
 		h[k] = vs
 	}
-	k := &call{c: c, ctx: ctx, method: method, path: req.URL.EscapedPath()}
+	k := &call{c: c, ctx: ctx, method: method, path: req.URL.EscapedPath(), secrets: secretsIn(in)}
 	if method != http.MethodGet && method != http.MethodHead {
 		k.mutating = true
 		key, _ := ctx.Value(keyIdempotency).(string)
@@ -412,6 +450,8 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 			key = newIdempotencyKey()
 		} else if len(key) > 255 {
 			return nil, invalidParam("idempotency key", "longer than 255 characters")
+		} else if !validHeaderValue(key) {
+			return nil, invalidParam("idempotency key", "contains control characters")
 		}
 		h["Idempotency-Key"] = []string{key}
 	}
@@ -522,7 +562,7 @@ func (c *Client) responseError(k *call, resp *http.Response) *Error {
 	e.RequestID = resp.Header.Get("X-Request-Id")
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	decodeErrorBody(e, body)
-	c.scrubError(e)
+	k.scrubError(e)
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = d
 	}
@@ -545,8 +585,8 @@ func (c *Client) invalidResult(method, path, msg string) *Error {
 func (c *Client) invalidResponse(k *call, resp *http.Response, msg string) *Error {
 	e := c.baseError(k)
 	e.StatusCode = resp.StatusCode
-	e.RequestID = resp.Header.Get("X-Request-Id")
-	e.Message = msg
+	e.RequestID = k.scrub(resp.Header.Get("X-Request-Id"))
+	e.Message = k.scrub(msg)
 	e.invalidResponse = true
 	// The server answered success: a change was applied even though its
 	// answer cannot be read.
@@ -559,7 +599,7 @@ func (c *Client) transportError(k *call, err error) *Error {
 	var apiErr *Error
 	if errors.As(err, &apiErr) { // from the token source
 		// The token endpoint's description may echo the client secret.
-		c.scrubError(apiErr)
+		k.scrubError(apiErr)
 		apiErr.Attempts = k.attempts
 		if apiErr.Method == "" {
 			apiErr.Method, apiErr.Path = k.method, k.path
@@ -567,7 +607,7 @@ func (c *Client) transportError(k *call, err error) *Error {
 		return apiErr
 	}
 	err = stripURL(err)
-	e.Err = scrubbedError{err, c.scrub(err.Error())}
+	e.Err = scrubbedError{err, k.scrub(err.Error())}
 	e.RetryAfter = k.deadlineRA
 	e.PossiblyApplied = k.mutating && k.ambiguous
 	return e

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -178,7 +179,13 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithUserAgent sets the User-Agent header, placed before the SDK's own.
 func WithUserAgent(ua string) Option {
-	return func(c *config) error { c.userAgent = ua; return nil }
+	return func(c *config) error {
+		if !validHeaderValue(ua) {
+			return invalidOption("WithUserAgent", "contains control characters")
+		}
+		c.userAgent = ua
+		return nil
+	}
 }
 
 // WithHeader adds a header to every request. It can carry a credential the
@@ -186,8 +193,13 @@ func WithUserAgent(ua string) Option {
 // value is then treated as a secret.
 func WithHeader(key, value string) Option {
 	return func(c *config) error {
-		if key == "" || http.CanonicalHeaderKey(key) == "Authorization" {
+		switch {
+		case http.CanonicalHeaderKey(key) == "Authorization":
 			return invalidOption("WithHeader", "use WithAPIKey or WithTokenSource for Authorization")
+		case !validHeaderName(key):
+			return invalidOption("WithHeader", "not a valid header name")
+		case !validHeaderValue(value):
+			return invalidOption("WithHeader", "the value contains control characters")
 		}
 		if c.headers == nil {
 			c.headers = make(http.Header)
@@ -286,4 +298,25 @@ func (c *config) parseBaseURL() (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// validHeaderName reports whether s is a header field name (an RFC 9110
+// token).
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b >= 0x7f || b <= ' ' || strings.IndexByte(`"(),/:;<=>?@[\]{}`, b) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether s can be sent as a header field value:
+// no control characters but tab, which would end the header or be refused.
+func validHeaderValue(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f })
 }
