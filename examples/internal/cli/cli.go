@@ -24,11 +24,16 @@ import (
 type RunFunc func(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error
 
 // Main runs run with the process's arguments, environment and standard
-// streams, cancels its context on SIGINT or SIGTERM, and exits: 0 on
+// streams, cancels its context on SIGINT or SIGTERM (a second one kills
+// the process), and exits: 0 on
 // success or -h, 2 on a usage error (the flag package has printed it
 // already), 1 on any other error after printing "prog: error".
 func Main(prog string, run RunFunc) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills the program at once
+	}()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(ExitCode(prog, err, os.Stderr))
@@ -45,8 +50,8 @@ func ExitCode(prog string, err error, stderr io.Writer) int {
 		return 2
 	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
-	if errors.Is(err, context.Canceled) {
-		msg = "interrupted"
+	if errors.Is(err, context.Canceled) && !strings.Contains(msg, "interrupted") {
+		msg = "interrupted: " + msg
 	}
 	_, _ = fmt.Fprintf(stderr, "%s: %s\n", prog, msg)
 	return 1

@@ -30,7 +30,8 @@ func TestExitCode(t *testing.T) {
 		{"help", flag.ErrHelp, 0, ""},
 		{"usage", usageErr, 2, ""},
 		{"failure", errors.New("boom\nsecond line"), 1, "prog: boom second line\n"},
-		{"interrupted", fmt.Errorf("list: %w", context.Canceled), 1, "prog: interrupted\n"},
+		{"cancelled", fmt.Errorf("list: %w", context.Canceled), 1, "prog: interrupted: list: context canceled\n"},
+		{"interrupted", fmt.Errorf("interrupted; run again: %w", context.Canceled), 1, "prog: interrupted; run again: context canceled\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
