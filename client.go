@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -123,7 +124,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 		c.auth.tokens = newTokenCache(cfg, plain, tokenURL)
 		if cfg.clientSecret != "" {
-			c.auth.secrets = append(c.auth.secrets, string(cfg.clientSecret))
+			// The token request carries the secret in HTTP Basic auth too,
+			// where a server may echo it base64-encoded.
+			basic := url.QueryEscape(cfg.clientID) + ":" + url.QueryEscape(string(cfg.clientSecret))
+			c.auth.secrets = append(c.auth.secrets, string(cfg.clientSecret), base64.StdEncoding.EncodeToString([]byte(basic)))
 		}
 	}
 	for _, vs := range cfg.headers {
