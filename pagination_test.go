@@ -1,0 +1,366 @@
+package admin_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	admin "github.com/admin/api-go"
+)
+
+// page is one page a fake list endpoint answers.
+type page struct {
+	ids  []string
+	next *string
+	more bool
+	raw  string // sent as it is when set
+}
+
+// pages serves a cursor-style list: the page for each cursor ("" for the
+// first), recording each request's query.
+type pages struct {
+	mu      sync.Mutex
+	byCur   map[string]page
+	queries []url.Values
+}
+
+func (p *pages) handle(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p.mu.Lock()
+	p.queries = append(p.queries, q)
+	pg, ok := p.byCur[q.Get("cursor")]
+	p.mu.Unlock()
+	if !ok {
+		writeJSON(w, 400, map[string]any{"error": map[string]any{"code": "invalid_request", "message": "bad cursor"}})
+		return
+	}
+	if pg.raw != "" {
+		writeRaw(w, 200, pg.raw)
+		return
+	}
+	data := []any{}
+	for _, id := range pg.ids {
+		data = append(data, testUser(id))
+	}
+	writeJSON(w, 200, map[string]any{"data": data, "meta": map[string]any{"next_cursor": pg.next, "has_more": pg.more}})
+}
+
+func (p *pages) requests() []url.Values {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]url.Values(nil), p.queries...)
+}
+
+// walk collects every item and error of an iteration.
+func walk(seq func(func(admin.User, error) bool)) (ids []string, errs []error) {
+	for u, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids, errs
+}
+
+func servePages(t *testing.T, byCur map[string]page, opts ...admin.Option) (*pages, *admin.Client) {
+	p := &pages{byCur: byCur}
+	_, c := serve(t, p.handle, opts...)
+	return p, c
+}
+
+func TestAllWalksPages(t *testing.T) {
+	t.Parallel()
+	p, c := servePages(t, map[string]page{
+		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
+		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u5"}, next: nil, more: false},
+	})
+	params := &admin.ListUsersParams{Limit: 2, Role: admin.RoleViewer, Query: "a b&c"}
+	seq := c.Users.All(context.Background(), params)
+	// The iteration copied params: changing them now changes nothing.
+	params.Limit, params.Role, params.Cursor, params.Query = 50, admin.RoleAdmin, "c2", "other"
+	ids, errs := walk(seq)
+	require.Empty(t, errs)
+	assert.Equal(t, []string{"u1", "u2", "u3", "u4", "u5"}, ids)
+	reqs := p.requests()
+	require.Len(t, reqs, 3)
+	for i, q := range reqs {
+		assert.Equal(t, "2", q.Get("limit"))
+		assert.Equal(t, "viewer", q.Get("role"))
+		assert.Equal(t, "a b&c", q.Get("q"))
+		assert.Equal(t, []string{"", "c1", "c2"}[i], q.Get("cursor"))
+	}
+}
+
+func TestListPage(t *testing.T) {
+	t.Parallel()
+	p, c := servePages(t, map[string]page{
+		"c1": {ids: []string{"u3"}, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u4"}, next: admin.Ptr("ignored"), more: false},
+	})
+	pg, err := c.Users.List(context.Background(), &admin.ListUsersParams{Cursor: "c1", Status: admin.UserActive})
+	require.NoError(t, err)
+	assert.True(t, pg.HasMore)
+	assert.Equal(t, "c2", pg.NextCursor)
+	require.Len(t, pg.Data, 1)
+	assert.Equal(t, "u3", pg.Data[0].ID)
+	pg, err = c.Users.List(context.Background(), &admin.ListUsersParams{Cursor: pg.NextCursor})
+	require.NoError(t, err)
+	assert.False(t, pg.HasMore)
+	assert.Empty(t, pg.NextCursor, "no cursor on the last page")
+	assert.Equal(t, "active", p.requests()[0].Get("status"))
+}
+
+func TestAllResumesFromCursor(t *testing.T) {
+	t.Parallel()
+	p, c := servePages(t, map[string]page{
+		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u5"}},
+	})
+	ids, errs := walk(c.Users.All(context.Background(), &admin.ListUsersParams{Cursor: "c1"}))
+	require.Empty(t, errs)
+	assert.Equal(t, []string{"u3", "u4", "u5"}, ids)
+	assert.Equal(t, "c1", p.requests()[0].Get("cursor"))
+}
+
+func TestAllPastEmptyPages(t *testing.T) {
+	t.Parallel()
+	_, c := servePages(t, map[string]page{
+		"":   {ids: nil, next: admin.Ptr("c1"), more: true},
+		"c1": {ids: nil, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u1"}, next: admin.Ptr("c3"), more: true},
+		"c3": {ids: []string{}, next: nil, more: false},
+	})
+	ids, errs := walk(c.Users.All(context.Background(), nil))
+	require.Empty(t, errs)
+	assert.Equal(t, []string{"u1"}, ids)
+}
+
+func TestAllErrorsOnceAndStops(t *testing.T) {
+	t.Parallel()
+	p, c := servePages(t, map[string]page{
+		"": {ids: []string{"u1", "u2"}, next: admin.Ptr("gone"), more: true},
+	}, admin.WithoutRetries())
+	var ids []string
+	var errs []error
+	for u, err := range c.Users.All(context.Background(), nil) {
+		if err != nil {
+			errs = append(errs, err)
+			continue // the iteration must stop on its own
+		}
+		ids = append(ids, u.ID)
+	}
+	assert.Equal(t, []string{"u1", "u2"}, ids)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], admin.ErrBadRequest)
+	assert.Len(t, p.requests(), 2)
+}
+
+func TestAllRejectsBadPages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		pages map[string]page
+		want  []string // items yielded before the error
+	}{
+		{"more without cursor", map[string]page{"": {ids: []string{"u1"}, more: true}}, nil},
+		{"more with empty cursor", map[string]page{"": {ids: []string{"u1"}, next: admin.Ptr(""), more: true}}, nil},
+		{"item without id", map[string]page{"": {raw: `{"data": [{"id": "u1"}, {"name": "x"}], "meta": {"has_more": false}}`}}, nil},
+		{"null page", map[string]page{"": {raw: `null`}}, nil},
+		{"no data", map[string]page{"": {raw: `{"meta": {"has_more": false}}`}}, nil},
+		{"null data", map[string]page{"": {raw: `{"data": null, "meta": {"has_more": false}}`}}, nil},
+		{"an error body", map[string]page{"": {raw: `{"error": {"code": "not_found", "message": "gone"}}`}}, nil},
+		{"data not a list", map[string]page{"": {raw: `{"data": {"id": "u1"}, "meta": {"has_more": false}}`}}, nil},
+		{"cursor repeats itself", map[string]page{
+			"":   {ids: []string{"u1"}, next: admin.Ptr("c1"), more: true},
+			"c1": {ids: []string{"u2"}, next: admin.Ptr("c1"), more: true},
+		}, []string{"u1"}},
+		{"page repeated", map[string]page{
+			"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
+			"c1": {ids: []string{"u1", "u2"}, next: admin.Ptr("c2"), more: true},
+			"c2": {ids: []string{"u3"}},
+		}, []string{"u1", "u2"}},
+		{"item twice on one page", map[string]page{"": {ids: []string{"u1", "u1"}}}, nil},
+		{"cursor cycle", map[string]page{
+			"":   {ids: []string{"u1"}, next: admin.Ptr("c1"), more: true},
+			"c1": {ids: []string{"u2"}, next: admin.Ptr("c2"), more: true},
+			"c2": {ids: []string{"u3"}, next: admin.Ptr("c1"), more: true},
+		}, []string{"u1", "u2"}},
+		{"repeat across an empty page", map[string]page{
+			"":   {ids: []string{"u1"}, next: admin.Ptr("c1"), more: true},
+			"c1": {ids: nil, next: admin.Ptr("c2"), more: true},
+			"c2": {ids: []string{"u1"}},
+		}, []string{"u1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, c := servePages(t, tt.pages)
+			ids, errs := walk(c.Users.All(context.Background(), nil))
+			assert.Equal(t, tt.want, ids)
+			require.Len(t, errs, 1)
+			require.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
+			var e *admin.Error
+			require.ErrorAs(t, errs[0], &e)
+			assert.Equal(t, "GET", e.Method)
+			assert.Equal(t, "/v1/users", e.Path)
+		})
+	}
+}
+
+func TestListRejectsBadPage(t *testing.T) {
+	t.Parallel()
+	_, c := servePages(t, map[string]page{"": {ids: []string{"u1"}, more: true}})
+	_, err := c.Users.List(context.Background(), nil)
+	require.ErrorIs(t, err, admin.ErrInvalidResponse)
+}
+
+func TestAllTooManyEmptyPages(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	n := 0
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		cur := n
+		mu.Unlock()
+		writeJSON(w, 200, map[string]any{"data": []any{}, "meta": map[string]any{"next_cursor": "c" + string(rune('a'+cur%26)) + r.URL.Query().Get("cursor"), "has_more": true}})
+	})
+	ids, errs := walk(c.Users.All(context.Background(), nil))
+	assert.Empty(t, ids)
+	require.Len(t, errs, 1)
+	require.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Less(t, n, 110)
+}
+
+// TestAllStopsWhenLoopBreaks is not parallel: goleak checks every
+// goroutine of the process.
+func TestAllStopsWhenLoopBreaks(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := &pages{byCur: map[string]page{
+		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
+		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u5", "u6"}, next: admin.Ptr("c3"), more: true},
+		"c3": {ids: []string{"u7"}},
+	}}
+	srv := httptest.NewServer(http.HandlerFunc(p.handle))
+	tr := &http.Transport{}
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithHTTPClient(&http.Client{Transport: tr}))
+	require.NoError(t, err)
+	var ids []string
+	for u, err := range c.Users.All(context.Background(), nil) {
+		require.NoError(t, err)
+		ids = append(ids, u.ID)
+		if len(ids) == 3 {
+			break
+		}
+	}
+	assert.Equal(t, []string{"u1", "u2", "u3"}, ids)
+	assert.LessOrEqual(t, len(p.requests()), 3, "no page fetched beyond the one in flight")
+	tr.CloseIdleConnections()
+	srv.Close()
+}
+
+func TestAllCancelled(t *testing.T) {
+	t.Parallel()
+	_, c := servePages(t, map[string]page{
+		"":   {ids: []string{"u1"}, next: admin.Ptr("c1"), more: true},
+		"c1": {ids: []string{"u2"}},
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errs []error
+	for _, err := range c.Users.All(ctx, nil) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], context.Canceled)
+}
+
+// TestKongPages walks a Kong-style list whose pages give the next offset
+// in every form Kong uses, always from the client's own base URL.
+func TestKongPages(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var seen []string
+	var srvURL string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.RequestURI())
+		mu.Unlock()
+		if r.URL.Path != "/v1/admins" {
+			writeRaw(w, 404, `{"message": "Not found"}`)
+			return
+		}
+		switch r.URL.Query().Get("offset") {
+		case "":
+			writeRaw(w, 200, `{"data": [{"id": "a1"}], "next": "/v1/admins?offset=o1&size=1", "offset": "o1"}`)
+		case "o1":
+			writeRaw(w, 200, `{"data": [{"id": "a2"}], "next": "/v1/admins?offset=o%2F2&size=1"}`)
+		case "o/2":
+			writeRaw(w, 200, `{"data": [{"id": "a3"}], "next": "/admins?offset=o3&size=1"}`)
+		case "o3":
+			writeRaw(w, 200, `{"data": [{"id": "a4"}], "next": "http://evil.example/v1/admins?offset=o4&size=1"}`)
+		case "o4":
+			writeRaw(w, 200, `{"data": [{"id": "a5"}], "next": null}`)
+		default:
+			writeRaw(w, 400, `{"message": "bad offset"}`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	srvURL = srv.URL
+	c, err := admin.NewClient(admin.WithBaseURL(srvURL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	var ids []string
+	for it, err := range admin.KongAll(context.Background(), c, "admins", "") {
+		require.NoError(t, err)
+		ids = append(ids, it.ID)
+	}
+	assert.Equal(t, []string{"a1", "a2", "a3", "a4", "a5"}, ids)
+	mu.Lock()
+	assert.Equal(t, []string{"/v1/admins", "/v1/admins?offset=o1", "/v1/admins?offset=o%2F2", "/v1/admins?offset=o3", "/v1/admins?offset=o4"}, seen)
+	mu.Unlock()
+
+	// Resuming from a saved offset.
+	ids = nil
+	for it, err := range admin.KongAll(context.Background(), c, "admins", "o3") {
+		require.NoError(t, err)
+		ids = append(ids, it.ID)
+	}
+	assert.Equal(t, []string{"a4", "a5"}, ids)
+}
+
+func TestKongBadPages(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"data": [{"id": "a1"}], "next": "/v1/admins?size=1"}`,
+		`{"data": [{"id": "a1"}], "next": "%zz"}`,
+		`{"data": [{}], "next": null}`,
+		`{"message": "Not found"}`,
+		`{"data": null, "next": null}`,
+		`null`,
+	} {
+		_, c := serve(t, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, body) })
+		var errs []error
+		for _, err := range admin.KongAll(context.Background(), c, "admins", "") {
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		require.Len(t, errs, 1, body)
+		assert.ErrorIs(t, errs[0], admin.ErrInvalidResponse, body)
+	}
+}

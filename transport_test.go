@@ -1,0 +1,217 @@
+package admin_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	admin "github.com/admin/api-go"
+)
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"120", 2 * time.Minute, true},
+		{" 5 ", 5 * time.Second, true},
+		{"0", 0, true},
+		{"Wed, 21 Oct 2015 07:28:30 GMT", 30 * time.Second, true},     // IMF-fixdate
+		{"Wednesday, 21-Oct-15 07:29:00 GMT", time.Minute, true},      // RFC 850
+		{"Wed Oct 21 07:30:00 2015", 2 * time.Minute, true},           // asctime
+		{"Wed, 21 Oct 2015 07:00:00 GMT", 0, true},                    // in the past
+		{"99999999999999999999", 0, false},                            // overflows int64
+		{"9223372036", time.Duration(9223372036) * time.Second, true}, // the largest that fits
+		{"", 0, false},
+		{"-5", 0, false},
+		{"1.5", 0, false},
+		{"5s", 0, false},
+		{"soon", 0, false},
+		{"Wed, 21 Oct 2015", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := admin.ParseRetryAfter(tt.in, now)
+		assert.Equal(t, tt.ok, ok, "%q", tt.in)
+		assert.Equal(t, tt.want, got, "%q", tt.in)
+	}
+	d, ok := admin.ParseRetryAfter("9999999999999", now)
+	assert.True(t, ok)
+	assert.Positive(t, d, "a huge value saturates rather than overflowing")
+}
+
+func TestBackoffBounds(t *testing.T) {
+	t.Parallel()
+	p := admin.RetryPolicy{MaxRetries: 50, MinWait: 100 * time.Millisecond, MaxWait: 5 * time.Second}
+	for attempt := range 70 {
+		ceil := p.MaxWait
+		if attempt < 6 {
+			ceil = p.MinWait << attempt
+		}
+		for range 200 {
+			d := admin.Backoff(p, attempt)
+			require.GreaterOrEqual(t, d, time.Duration(0), "attempt %d", attempt)
+			require.Less(t, d, ceil, "attempt %d", attempt)
+		}
+	}
+	// Jitter: the waits are spread, not all equal.
+	seen := map[time.Duration]bool{}
+	for range 50 {
+		seen[admin.Backoff(p, 3)] = true
+	}
+	assert.Greater(t, len(seen), 10)
+	// A large MinWait must not overflow into a short wait.
+	big := admin.RetryPolicy{MinWait: 30 * time.Second, MaxWait: time.Hour}
+	for attempt := range 64 {
+		ceil := time.Hour
+		if attempt < 7 {
+			ceil = min(30*time.Second<<attempt, time.Hour)
+		}
+		var most time.Duration
+		for range 200 {
+			d := admin.Backoff(big, attempt)
+			require.GreaterOrEqual(t, d, time.Duration(0))
+			require.Less(t, d, ceil, "attempt %d", attempt)
+			most = max(most, d)
+		}
+		assert.Greater(t, most, ceil/4, "attempt %d: the ceiling is %v", attempt, ceil)
+	}
+	// 2^33+1 ns shifted by 31 wraps around int64 to 2^31 ns (2s).
+	odd := admin.RetryPolicy{MinWait: 1<<33 + 1, MaxWait: time.Hour}
+	var most time.Duration
+	for range 200 {
+		most = max(most, admin.Backoff(odd, 31))
+	}
+	assert.Greater(t, most, 15*time.Minute, "an overflowing shift must cap at MaxWait")
+	assert.Zero(t, admin.Backoff(admin.RetryPolicy{}, 3))
+}
+
+func TestCheckRedirect(t *testing.T) {
+	t.Parallel()
+	req := func(u string) *http.Request {
+		pu, err := url.Parse(u)
+		require.NoError(t, err)
+		return &http.Request{URL: pu}
+	}
+	first := req("https://api.admin.com/v1/users")
+	assert.NoError(t, admin.CheckRedirect(req("https://api.admin.com/v1/users/"), []*http.Request{first}))
+	assert.Error(t, admin.CheckRedirect(req("http://api.admin.com/v1/users/"), []*http.Request{first}), "downgrade")
+	assert.Error(t, admin.CheckRedirect(req("https://other.admin.com/v1/users/"), []*http.Request{first}), "other host")
+	assert.Error(t, admin.CheckRedirect(req("https://api.admin.com:8443/v1/users/"), []*http.Request{first}), "other port")
+	plain := req("http://127.0.0.1:8080/v1/users")
+	assert.NoError(t, admin.CheckRedirect(req("http://127.0.0.1:8080/v1/x"), []*http.Request{plain}))
+	via := make([]*http.Request, 10)
+	for i := range via {
+		via[i] = first
+	}
+	assert.Error(t, admin.CheckRedirect(req("https://api.admin.com/v1/users/"), via), "loop")
+}
+
+func TestRedirectToAnotherHost(t *testing.T) {
+	t.Parallel()
+	var bHits atomic.Int32
+	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bHits.Add(1)
+		assert.Empty(t, r.Header.Get("Authorization"), "a credential reached another host")
+		writeJSON(w, 200, testUser("usr_1"))
+	}))
+	t.Cleanup(b.Close)
+	for _, code := range []int{301, 302, 307, 308} {
+		_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, b.URL+r.URL.Path, code)
+		})
+		_, err := c.Users.Get(context.Background(), "usr_1")
+		var e *admin.Error
+		require.ErrorAs(t, err, &e, code)
+		assert.Equal(t, 1, e.Attempts, "a refused redirect is not retried")
+		assert.Contains(t, err.Error(), "another host")
+		assert.False(t, e.Temporary())
+		assert.NotContains(t, err.Error(), testKey)
+
+		err = c.Users.Delete(context.Background(), "usr_1")
+		require.ErrorAs(t, err, &e, code)
+		assert.False(t, e.PossiblyApplied, "the server answered with a redirect; nothing was applied")
+	}
+	assert.Zero(t, bHits.Load())
+}
+
+func TestRedirectSameHostFollowed(t *testing.T) {
+	t.Parallel()
+	auths := make(chan string, 2)
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/users/old" {
+			http.Redirect(w, r, "/v1/users/new", http.StatusTemporaryRedirect)
+			return
+		}
+		auths <- r.Header.Get("Authorization")
+		writeJSON(w, 200, testUser("new"))
+	})
+	u, err := c.Users.Get(context.Background(), "old")
+	require.NoError(t, err)
+	assert.Equal(t, "new", u.ID)
+	assert.Equal(t, "Bearer "+testKey, <-auths)
+	assert.Empty(t, auths)
+}
+
+func TestRedirectDowngradeRefused(t *testing.T) {
+	t.Parallel()
+	var plainHits atomic.Int32
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plainHits.Add(1)
+		writeJSON(w, 200, testUser("usr_1"))
+	}))
+	t.Cleanup(plain.Close)
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(tlsSrv.Close)
+	c, err := admin.NewClient(admin.WithBaseURL(tlsSrv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithHTTPClient(tlsSrv.Client()),
+		admin.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	_, err = c.Users.Get(context.Background(), "usr_1")
+	var e *admin.Error
+	require.ErrorAs(t, err, &e)
+	assert.Contains(t, err.Error(), "https to http")
+	assert.Zero(t, plainHits.Load())
+}
+
+func TestRedirectLoop(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		http.Redirect(w, r, r.URL.Path, http.StatusFound)
+	})
+	_, err := c.Users.Get(context.Background(), "usr_1")
+	var e *admin.Error
+	require.ErrorAs(t, err, &e)
+	assert.Contains(t, err.Error(), "redirects")
+	assert.Equal(t, 1, e.Attempts)
+	assert.Equal(t, int32(10), n.Load())
+}
+
+func TestUntrustedCertificateNotRetried(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
+	t.Cleanup(tlsSrv.Close)
+	c, err := admin.NewClient(admin.WithBaseURL(tlsSrv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	err = c.Users.Delete(context.Background(), "usr_1")
+	var e *admin.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, 1, e.Attempts)
+	assert.False(t, e.PossiblyApplied, "the handshake failed before anything was sent")
+	assert.Zero(t, n.Load())
+	assert.False(t, errors.Is(err, admin.ErrServer))
+}
