@@ -122,7 +122,7 @@ func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad strin
 	switch style {
 	case kongStyle:
 		var w kongPageWire[T]
-		if err := decodeJSON(body, &w); err != nil {
+		if err := decodeWire(body, &w); err != nil {
 			return "", err
 		}
 		if w.Data == nil {
@@ -144,7 +144,7 @@ func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad strin
 		out.HasMore = out.NextCursor != ""
 	default:
 		var w cursorPageWire[T]
-		if err := decodeJSON(body, &w); err != nil {
+		if err := decodeWire(body, &w); err != nil {
 			return "", err
 		}
 		if w.Data == nil {

@@ -1,0 +1,274 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fastTarget is one wire type with a fast decoder, for the differential
+// tests: fresh returns a new zero value.
+type fastTarget struct {
+	name  string
+	fresh func() any
+}
+
+var fastTargets = []fastTarget{
+	{"user", func() any { return new(User) }},
+	{"user page", func() any { return new(cursorPageWire[User]) }},
+	{"group page", func() any { return new(cursorPageWire[Group]) }},
+	{"project page", func() any { return new(cursorPageWire[Project]) }},
+	{"cluster page", func() any { return new(cursorPageWire[Cluster]) }},
+	{"audit page", func() any { return new(cursorPageWire[AuditEvent]) }},
+	{"kong user page", func() any { return new(kongPageWire[User]) }},
+}
+
+// checkAgainstEncodingJSON fails t when the fast decoder accepts data
+// into tg and encoding/json (decodeJSON, the SDK's reference) decodes it
+// differently or not at all, or when decodeWire, fast path and fallback
+// together, disagrees with encoding/json. It reports whether the fast path
+// accepted data.
+func checkAgainstEncodingJSON(t *testing.T, tg fastTarget, data []byte) bool {
+	t.Helper()
+	ref := tg.fresh()
+	refErr := decodeJSON(bytes.NewReader(data), ref)
+
+	fast := tg.fresh()
+	ok := fast.(fastDecoder).decodeFast(data)
+	if ok {
+		if refErr != nil {
+			t.Fatalf("%s: fast path accepted %q, encoding/json says %v", tg.name, data, refErr)
+		}
+		if !reflect.DeepEqual(fast, ref) {
+			t.Fatalf("%s: %q\nfast:          %#v\nencoding/json: %#v", tg.name, data, fast, ref)
+		}
+	} else if !reflect.DeepEqual(fast, tg.fresh()) {
+		t.Fatalf("%s: fast path gave up on %q but changed its target: %#v", tg.name, data, fast)
+	}
+
+	wire := tg.fresh()
+	wireErr := decodeWire(bytes.NewReader(data), wire)
+	if (wireErr == nil) != (refErr == nil) {
+		t.Fatalf("%s: %q: decodeWire says %v, encoding/json %v", tg.name, data, wireErr, refErr)
+	}
+	if wireErr == nil && !reflect.DeepEqual(wire, ref) {
+		t.Fatalf("%s: %q\ndecodeWire:    %#v\nencoding/json: %#v", tg.name, data, wire, ref)
+	}
+	return ok
+}
+
+// serverUser is a user as a server writes it.
+func serverUser(i int) map[string]any {
+	u := map[string]any{
+		"id": fmt.Sprintf("usr_%010x", i), "name": fmt.Sprintf("User %d", i),
+		"email": fmt.Sprintf("user-%d@example.com", i), "role": []string{"admin", "viewer", "ml_engineer"}[i%3],
+		"status": "active", "groups": []string{}, "created_at": "2024-01-02T03:04:05.123456789Z",
+		"updated_at": "2024-06-07T08:09:10Z", "last_login_at": nil,
+	}
+	if i%2 == 1 {
+		u["groups"] = []string{"group-1", "group-2"}
+		u["last_login_at"] = "2025-03-04T05:06:07+02:00"
+	}
+	return u
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
+// typicalBodies are bodies as the server sends them, one per target: the
+// fast path must take every one.
+func typicalBodies(t testing.TB) map[string][]byte {
+	users := make([]any, 100)
+	for i := range users {
+		users[i] = serverUser(i)
+	}
+	now := "2024-01-02T03:04:05Z"
+	return map[string][]byte{
+		"user": mustJSON(t, serverUser(7)),
+		"user page": mustJSON(t, map[string]any{"data": users,
+			"meta": map[string]any{"next_cursor": "Y3Vyc29y", "has_more": true}}),
+		"group page": mustJSON(t, map[string]any{"data": []any{
+			map[string]any{"name": "group-1", "roles": []string{"viewer", "editor"}, "members": []string{"usr_1", "usr_2"},
+				"created_by": "usr_0", "created_at": now, "updated_at": now},
+			map[string]any{"name": "group-2", "roles": []string{}, "members": []string{},
+				"created_by": "usr_0", "created_at": now, "updated_at": now}},
+			"meta": map[string]any{"next_cursor": nil, "has_more": false}}),
+		"project page": mustJSON(t, map[string]any{"data": []any{
+			map[string]any{"id": "prj_1", "name": "project-1", "description": "Seeded project 1", "cluster_id": "cls_1",
+				"deserved_gpus": 4, "members": []string{"usr_1"}, "created_at": now, "updated_at": now}},
+			"meta": map[string]any{"next_cursor": nil, "has_more": false}}),
+		"cluster page": mustJSON(t, map[string]any{"data": []any{
+			map[string]any{"id": "cls_1", "name": "cluster-a", "description": "Seeded cluster 1", "created_at": now}},
+			"meta": map[string]any{"next_cursor": nil, "has_more": false}}),
+		"audit page": mustJSON(t, map[string]any{"data": []any{
+			map[string]any{"id": "evt_1", "action": "user.create", "user_id": "usr_0", "target_type": "user",
+				"target_id": "usr_1", "ip": "127.0.0.1", "created_at": now,
+				"metadata": map[string]any{"email": "a@example.com", "role": "viewer", "n": 1.5}},
+			map[string]any{"id": "evt_2", "action": "user.delete", "user_id": "usr_0", "target_type": "user",
+				"target_id": "usr_1", "ip": "::1", "created_at": now, "metadata": nil}},
+			"meta": map[string]any{"next_cursor": "abc", "has_more": true}}),
+		"kong user page": mustJSON(t, map[string]any{"data": users[:2], "next": "/v1/admins?offset=abc", "offset": "abc"}),
+	}
+}
+
+func TestDecodeFastTakesTypicalBodies(t *testing.T) {
+	t.Parallel()
+	bodies := typicalBodies(t)
+	for _, tg := range fastTargets {
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
+			body, ok := bodies[tg.name]
+			require.True(t, ok)
+			assert.True(t, checkAgainstEncodingJSON(t, tg, body), "the fast path gave up on a typical body")
+			// With white space everywhere JSON allows it.
+			var indented bytes.Buffer
+			require.NoError(t, json.Indent(&indented, body, " \r", "\t "))
+			assert.True(t, checkAgainstEncodingJSON(t, tg, indented.Bytes()), "the fast path gave up on an indented body")
+		})
+	}
+}
+
+func TestDecodeFastEdgeCases(t *testing.T) {
+	t.Parallel()
+	user := func(fields string) string { return `{"id":"usr_1",` + fields + `}` }
+	page := func(items ...string) string {
+		return `{"data":[` + strings.Join(items, ",") + `],"meta":{"next_cursor":null,"has_more":false}}`
+	}
+	tests := []struct {
+		name, body string
+		fast       bool // whether the fast path must take it
+	}{
+		{"escapes", user(`"name":"A \"quoted\" \\ \/ \b\f\n\r\t name \u00e9\u4e2d\u0000"`), true},
+		{"utf-8", user(`"name":"Zoë 山田 😀"`), true},
+		{"null strings", user(`"name":null,"email":null,"role":null,"status":null`), true},
+		{"null groups", user(`"groups":null`), true},
+		{"empty groups", user(`"groups":[]`), true},
+		{"null times", user(`"created_at":null,"updated_at":null,"last_login_at":null`), true},
+		{"unknown fields", user(`"extra":{"a":[1,-2.5e+3,true,false,null,"x\u0041"],"b":{}},"more":[]`), true},
+		{"unknown role", user(`"role":"astronaut","status":"on_leave"`), true},
+		{"empty object", `{}`, true},
+		{"empty page", `{"data":[],"meta":{}}`, true},
+		{"null data", `{"data":null,"meta":null}`, true},
+		{"no meta", `{"data":[{"id":"a"}]}`, true},
+		{"page of users", page(user(`"name":"a"`), user(`"name":"b","groups":["g"]`)), true},
+		{"time with offset", user(`"created_at":"2024-01-02T03:04:05.5-07:00"`), true},
+
+		{"key in another case", user(`"Name":"a"`), false},
+		{"key with an escape", user(`"n\u0061me":"a"`), false},
+		{"non-ASCII key", user(`"ſtatus":"active"`), false},
+		{"duplicate key", user(`"name":"a","name":"b"`), false},
+		{"duplicate id", `{"id":"a","id":"b"}`, false},
+		{"surrogate pair", user(`"name":"\ud83d\ude00"`), false},
+		{"lone surrogate", user(`"name":"\ud83d"`), false},
+		{"invalid utf-8", user("\"name\":\"a\xffb\""), false},
+		{"control character", user("\"name\":\"a\tb\""), false},
+		{"number for a string", user(`"name":5`), false},
+		{"string for groups", user(`"groups":"g"`), false},
+		{"null in groups", user(`"groups":["a",null]`), false},
+		{"number time", user(`"created_at":1700000000`), false},
+		{"bad time", user(`"created_at":"yesterday"`), false},
+		{"escaped time", user(`"created_at":"2024-01-02T03:04:05\u005a"`), false},
+		{"null element", page("null"), false},
+		{"trailing data", user(`"name":"a"`) + ` {}`, false},
+		{"trailing comma", `{"id":"a",}`, false},
+		{"missing colon", `{"id" "a"}`, false},
+		{"unclosed", `{"id":"a"`, false},
+		{"bad number", user(`"x":01`), false},
+		{"bad number 2", user(`"x":1.`), false},
+		{"bad number 3", user(`"x":-`), false},
+		{"bad literal", user(`"x":tru`), false},
+		{"bad escape", user(`"x":"\x"`), false},
+		{"deep nesting", user(`"x":` + strings.Repeat("[", 100) + strings.Repeat("]", 100)), false},
+		{"top-level null", `null`, false},
+		{"top-level array", `[]`, false},
+		{"empty", ``, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, tg := range fastTargets {
+				took := checkAgainstEncodingJSON(t, tg, []byte(tt.body))
+				isPage := strings.HasPrefix(tt.body, `{"data"`)
+				if (tg.name == "user" && !isPage) || (tg.name == "user page" && isPage) {
+					assert.Equal(t, tt.fast, took, "%s: fast path took the body", tg.name)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeFastStringsStandAlone checks that decoded strings do not share
+// memory with the body, which goes back to a pool.
+func TestDecodeFastStringsStandAlone(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"id":"usr_1","name":"Ann","groups":["g1"]}`)
+	var u User
+	require.NoError(t, decodeWire(bytes.NewReader(body), &u))
+	copy(body, bytes.Repeat([]byte("x"), len(body)))
+	assert.Equal(t, User{ID: "usr_1", Name: "Ann", Groups: []string{"g1"}}, u)
+}
+
+// TestDecodeFastTimes checks timestamps against encoding/json, which
+// calls time.Time's UnmarshalJSON as the fast path does.
+func TestDecodeFastTimes(t *testing.T) {
+	t.Parallel()
+	for _, ts := range []string{"2024-01-02T03:04:05Z", "2024-01-02T03:04:05.999999999+14:00", "0001-01-01T00:00:00Z",
+		"2024-02-30T00:00:00Z", "2024-01-02 03:04:05Z", "2024-01-02T03:04:05+2400"} {
+		tg := fastTargets[0]
+		checkAgainstEncodingJSON(t, tg, []byte(`{"created_at":"`+ts+`"}`))
+	}
+	var u User
+	require.True(t, u.decodeFast([]byte(`{"created_at":"2024-01-02T03:04:05Z"}`)))
+	assert.True(t, u.CreatedAt.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)))
+}
+
+// TestDecodeFastAllocations pins the point of the fast path: a page of 100
+// users costs about one allocation per user.
+func TestDecodeFastAllocations(t *testing.T) {
+	body := typicalBodies(t)["user page"]
+	allocs := testing.AllocsPerRun(20, func() {
+		var w cursorPageWire[User]
+		if err := decodeWire(bytes.NewReader(body), &w); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// One string per user, a groups slice per user in groups and a time
+	// per last login (50 each), and a few for the page: about 206.
+	// encoding/json needs about 830.
+	assert.LessOrEqual(t, allocs, 210.0)
+}
+
+func BenchmarkDecodeUserPage(b *testing.B) {
+	body := typicalBodies(b)["user page"]
+	b.Run("decoder=encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var w cursorPageWire[User]
+			if err := decodeJSON(bytes.NewReader(body), &w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decoder=fast", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var w cursorPageWire[User]
+			if err := decodeWire(bytes.NewReader(body), &w); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
