@@ -54,6 +54,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
+	if o.out == "-" {
+		o.out = ""
+	}
 	if o.state == "" && o.out != "" {
 		o.state = o.out + ".state"
 	}
@@ -146,7 +149,7 @@ type output struct {
 // openOutput opens the output: stdout, a new file, or (resuming) the file
 // cut back to the size saved with the last complete page.
 func openOutput(o options, st *State, stdout io.Writer) (*output, func(), error) {
-	if o.out == "" || o.out == "-" {
+	if o.out == "" {
 		return &output{bw: bufio.NewWriter(stdout)}, func() {}, nil
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC

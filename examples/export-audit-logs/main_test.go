@@ -90,6 +90,21 @@ func TestExportToStdout(t *testing.T) {
 	assert.Equal(t, want.Metadata["email"], first.Metadata["email"])
 }
 
+func TestExportDashIsStdout(t *testing.T) {
+	t.Parallel()
+	srv, dir := setup(t, 1)
+	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", "-", "-state", filepath.Join(dir, "s"), "-limit", "2")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, r.Stdout))
+	st, ok, err := loadState(filepath.Join(dir, "s"))
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.True(t, st.Done)
+	assert.Equal(t, int64(3), st.Events)
+	_, err = os.Stat("-")
+	assert.ErrorIs(t, err, os.ErrNotExist, "no file named -")
+}
+
 func TestExportFilters(t *testing.T) {
 	t.Parallel()
 	srv, _ := setup(t, 3)

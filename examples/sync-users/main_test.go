@@ -286,6 +286,15 @@ func TestSyncCreateRace(t *testing.T) {
 	assert.Equal(t, []string{"group-2"}, u.Groups)
 }
 
+func TestSyncUnderServerRateLimit(t *testing.T) {
+	t.Parallel()
+	f := setup(t, theFile, "people.csv", admintest.WithRateLimit(1200))
+	r := f.run(t.Context(), "-concurrency", "8")
+	require.NoError(t, r.Err, r.Stdout)
+	assert.Contains(t, r.Stdout, "  failed          0\n")
+	assertSynced(t, f.srv, "inactive")
+}
+
 func TestSyncRefusals(t *testing.T) {
 	t.Parallel()
 	f := setup(t, theFile, "people.csv")
