@@ -57,8 +57,12 @@ type Client struct {
 
 type service struct{ c *Client }
 
-// credentials holds everything secret a Client sends.
-type credentials struct {
+// credentials holds everything secret a Client sends, one pointer further
+// away: a verb that does not fit a pointer field (%s, %q, %t) makes fmt
+// print what the field points to, but never what that points to in turn.
+type credentials struct{ *secretFields }
+
+type secretFields struct {
 	header  []string    // "Bearer <key>" for API keys; nil for token sources
 	tokens  *tokenCache // for client credentials and token sources
 	extra   http.Header // WithHeader's headers, which may carry a credential
@@ -90,7 +94,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		baseStr:     base.String(),
 		retry:       cfg.retryPolicy(),
 		logger:      cfg.logger,
-		auth:        &credentials{extra: cfg.headers},
+		auth:        &credentials{&secretFields{extra: cfg.headers}},
 		maxResponse: cfg.maxResponse,
 		rateLimit:   new(atomic.Pointer[RateLimit]),
 	}
