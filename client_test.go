@@ -391,6 +391,11 @@ func TestSecretsNeverPrint(t *testing.T) {
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("client", "c", c, "cv", *c)
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("client", "c", c)
 	out := fmt.Sprintf("%v %+v %#v %s %v %+v %#v", c, *c, c, c, []*admin.Client{c}, struct{ C *admin.Client }{c}, *c) + buf.String()
+	// A verb that does not fit a pointer field makes fmt print what it
+	// points to.
+	for _, verb := range []string{"%s", "%q", "%d", "%x", "%t", "%9.3f"} {
+		out += fmt.Sprintf(verb, *c) + fmt.Sprintf(verb, []admin.Client{*c})
+	}
 	for _, s := range []string{testKey, "kong-token-secret", "client-secret-value"} {
 		assert.NotContains(t, out, s)
 	}
