@@ -387,3 +387,148 @@ func TestNotHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestCallerMistakesNeverReachTheServer makes the caller's mistakes on
+// every service (empty ids, invalid emails, unknown roles, page sizes out
+// of range, a nil context, missing params) against admintest: each fails
+// with ErrInvalidParams and not one request reaches the server.
+func TestCallerMistakesNeverReachTheServer(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := context.Background()
+	var nilCtx context.Context
+	first := func(seq func(func(any, error) bool)) error {
+		for _, err := range seq {
+			return err
+		}
+		return nil
+	}
+	all := func(f func(yield func(any, error) bool)) func() error { return func() error { return first(f) } }
+	tests := map[string]func() error{
+		// Users.
+		"Users.Get empty id":      func() error { _, err := c.Users.Get(ctx, ""); return err },
+		"Users.Get nil ctx":       func() error { _, err := c.Users.Get(nilCtx, "usr_1"); return err },
+		"Users.Update blank id":   func() error { _, err := c.Users.Update(ctx, "  ", &admin.UpdateUserParams{}); return err },
+		"Users.Update nil params": func() error { _, err := c.Users.Update(ctx, "usr_1", nil); return err },
+		"Users.Update bad role": func() error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Role: admin.Ptr(admin.Role("root"))})
+			return err
+		},
+		"Users.Delete dot id":          func() error { return c.Users.Delete(ctx, "..") },
+		"Users.Logout empty id":        func() error { return c.Users.Logout(ctx, "") },
+		"Users.ResetPassword empty id": func() error { _, err := c.Users.ResetPassword(ctx, ""); return err },
+		"Users.Create bad email": func() error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@", Role: admin.RoleViewer})
+			return err
+		},
+		"Users.Create unknown role": func() error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: "superuser"})
+			return err
+		},
+		"Users.List limit -1":    func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: -1}); return err },
+		"Users.List limit 101":    func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 101}); return err },
+		"Users.List unknown role": func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Role: "x"}); return err },
+		"Users.All limit 1000": all(func(y func(any, error) bool) {
+			seqAny(c.Users.All(ctx, &admin.ListUsersParams{Limit: 1000}), y)
+		}),
+		"Users.All nil ctx": all(func(y func(any, error) bool) { seqAny(c.Users.All(nilCtx, nil), y) }),
+		// Roles and me.
+		"Roles.List nil ctx":           func() error { _, err := c.Roles.List(nilCtx); return err },
+		"Me.ChangePassword no current": func() error { return c.Me.ChangePassword(ctx, "", "long-enough-password") },
+		"Me.ChangePassword short":      func() error { return c.Me.ChangePassword(ctx, "current", "short") },
+		"Me.ChangePassword nil ctx":    func() error { return c.Me.ChangePassword(nilCtx, "current", "long-enough-password") },
+		// Groups.
+		"Groups.Get empty name":  func() error { _, err := c.Groups.Get(ctx, ""); return err },
+		"Groups.Create nil":      func() error { _, err := c.Groups.Create(ctx, nil); return err },
+		"Groups.Create dot name": func() error { _, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "."}); return err },
+		"Groups.Create unknown role": func() error {
+			_, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "g", Roles: []admin.Role{"god"}})
+			return err
+		},
+		"Groups.Update unknown role": func() error {
+			_, err := c.Groups.Update(ctx, "g", &admin.UpdateGroupParams{Roles: []admin.Role{"god"}})
+			return err
+		},
+		"Groups.Update nil params":       func() error { _, err := c.Groups.Update(ctx, "g", nil); return err },
+		"Groups.Delete empty name":       func() error { return c.Groups.Delete(ctx, "") },
+		"Groups.AddMember empty user":    func() error { return c.Groups.AddMember(ctx, "g", "") },
+		"Groups.RemoveMember empty name": func() error { return c.Groups.RemoveMember(ctx, "", "usr_1") },
+		"Groups.List limit 101":          func() error { _, err := c.Groups.List(ctx, &admin.ListGroupsParams{Limit: 101}); return err },
+		"Groups.ListMembers limit -5": func() error {
+			_, err := c.Groups.ListMembers(ctx, "g", &admin.ListGroupMembersParams{Limit: -5})
+			return err
+		},
+		"Groups.AllMembers empty name": all(func(y func(any, error) bool) { seqAny(c.Groups.AllMembers(ctx, "", nil), y) }),
+		"Groups.All nil ctx":           all(func(y func(any, error) bool) { seqAny(c.Groups.All(nilCtx, nil), y) }),
+		// Projects and clusters.
+		"Projects.Get empty id": func() error { _, err := c.Projects.Get(ctx, ""); return err },
+		"Projects.Create nil":   func() error { _, err := c.Projects.Create(ctx, nil); return err },
+		"Projects.Create no cluster": func() error {
+			_, err := c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "p"})
+			return err
+		},
+		"Projects.Create negative GPUs": func() error {
+			_, err := c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "p", ClusterID: "cls_1", DeservedGPUs: -1})
+			return err
+		},
+		"Projects.Create empty member": func() error {
+			_, err := c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "p", ClusterID: "cls_1", Members: []string{""}})
+			return err
+		},
+		"Projects.Update empty name": func() error {
+			_, err := c.Projects.Update(ctx, "prj_1", &admin.UpdateProjectParams{Name: admin.Ptr("")})
+			return err
+		},
+		"Projects.Delete empty id":      func() error { return c.Projects.Delete(ctx, "") },
+		"Projects.AddMember empty user": func() error { return c.Projects.AddMember(ctx, "prj_1", "") },
+		"Projects.RemoveMember dot id":  func() error { return c.Projects.RemoveMember(ctx, "..", "usr_1") },
+		"Projects.List limit 101":       func() error { _, err := c.Projects.List(ctx, &admin.ListProjectsParams{Limit: 101}); return err },
+		"Projects.All nil ctx":          all(func(y func(any, error) bool) { seqAny(c.Projects.All(nilCtx, nil), y) }),
+		"Clusters.Get empty id":         func() error { _, err := c.Clusters.Get(ctx, ""); return err },
+		"Clusters.List limit 101":       func() error { _, err := c.Clusters.List(ctx, &admin.ListClustersParams{Limit: 101}); return err },
+		"Clusters.All nil ctx":          all(func(y func(any, error) bool) { seqAny(c.Clusters.All(nilCtx, nil), y) }),
+		// Audit logs.
+		"AuditLogs.List limit 101": func() error { _, err := c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{Limit: 101}); return err },
+		"AuditLogs.List end before start": func() error {
+			now := time.Now()
+			_, err := c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{StartTime: now, EndTime: now.Add(-time.Hour)})
+			return err
+		},
+		"AuditLogs.All nil ctx": all(func(y func(any, error) bool) { seqAny(c.AuditLogs.All(nilCtx, nil), y) }),
+		// Admins.
+		"Admins.Get empty":          func() error { _, err := c.Admins.Get(ctx, "", nil); return err },
+		"Admins.Invite nil":         func() error { _, err := c.Admins.Invite(ctx, nil); return err },
+		"Admins.Invite no username": func() error { _, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{}); return err },
+		"Admins.Invite bad email": func() error {
+			_, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "u", Email: "not-an-email"})
+			return err
+		},
+		"Admins.Update bad email": func() error {
+			_, err := c.Admins.Update(ctx, "kong", &admin.UpdateAdminParams{Email: admin.Ptr("x")})
+			return err
+		},
+		"Admins.Delete empty": func() error { return c.Admins.Delete(ctx, "") },
+		"Admins.Register no password": func() error {
+			return c.Admins.Register(ctx, &admin.RegisterAdminParams{Token: "t", Username: "u", Email: "u@example.com"})
+		},
+		"Admins.RequestPasswordReset bad email": func() error { return c.Admins.RequestPasswordReset(ctx, "nobody") },
+		"Admins.ResetPassword no token": func() error {
+			return c.Admins.ResetPassword(ctx, &admin.ResetAdminPasswordParams{Email: "u@example.com", Password: "pw-0123456"})
+		},
+		"Admins.AddRoles none":      func() error { _, err := c.Admins.AddRoles(ctx, "kong"); return err },
+		"Admins.AddRoles comma":     func() error { _, err := c.Admins.AddRoles(ctx, "kong", "a,b"); return err },
+		"Admins.RemoveRoles empty":  func() error { return c.Admins.RemoveRoles(ctx, "kong", "") },
+		"Admins.ListRoles empty":    func() error { _, err := c.Admins.ListRoles(ctx, ""); return err },
+		"Admins.ListWorkspaces dot": func() error { _, err := c.Admins.ListWorkspaces(ctx, "."); return err },
+		"Admins.List size 1001":     func() error { _, err := c.Admins.List(ctx, &admin.ListAdminsParams{Size: 1001}); return err },
+		"Admins.All nil ctx":        all(func(y func(any, error) bool) { seqAny(c.Admins.All(nilCtx, nil), y) }),
+	}
+	for name, f := range tests {
+		err := f()
+		require.ErrorIs(t, err, admin.ErrInvalidParams, name)
+		var pe *admin.ParamError
+		require.ErrorAs(t, err, &pe, name)
+		assert.NotEmpty(t, pe.Field, name)
+	}
+	assert.Empty(t, srv.Requests(), "a caller's mistake reached the server")
+}
