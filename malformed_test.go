@@ -425,7 +425,7 @@ func TestCallerMistakesNeverReachTheServer(t *testing.T) {
 			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: "superuser"})
 			return err
 		},
-		"Users.List limit -1":    func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: -1}); return err },
+		"Users.List limit -1":     func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: -1}); return err },
 		"Users.List limit 101":    func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 101}); return err },
 		"Users.List unknown role": func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Role: "x"}); return err },
 		"Users.All limit 1000": all(func(y func(any, error) bool) {
