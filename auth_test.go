@@ -332,3 +332,48 @@ func TestTokenScrubbedFromErrors(t *testing.T) {
 	require.ErrorIs(t, err, admin.ErrForbidden)
 	assert.NotContains(t, err.Error(), "access-token-1")
 }
+
+func TestConcurrentRejectionsRefreshOnce(t *testing.T) {
+	t.Parallel()
+	a := newAuthServer(t, func(a *authServer) { a.accept = func(tok string) bool { return tok == "access-token-2" } })
+	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	// Fetch the first token before the crowd arrives.
+	_, err := c.Users.Get(context.Background(), "usr_1")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Go(func() {
+			_, err := c.Users.Get(context.Background(), "usr_1")
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, int32(2), a.tokenReqs.Load(), "one refresh serves every goroutine")
+}
+
+// tokenFunc is an oauth2.TokenSource made of a function.
+type tokenFunc func() (*oauth2.Token, error)
+
+func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
+
+func TestTokenSourceFailures(t *testing.T) {
+	t.Parallel()
+	a := newAuthServer(t)
+	c := a.client(t, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return &oauth2.Token{}, nil })))
+	err := c.Users.Delete(context.Background(), "usr_1")
+	require.ErrorIs(t, err, admin.ErrInvalidResponse, "a token source without a token")
+	assert.NotErrorIs(t, err, admin.ErrPossiblyApplied)
+
+	c = a.client(t, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, nil })))
+	_, err = c.Users.Get(context.Background(), "usr_1")
+	require.ErrorIs(t, err, admin.ErrInvalidResponse)
+
+	boom := fmt.Errorf("no credentials configured")
+	c = a.client(t, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, boom })))
+	err = c.Users.Delete(context.Background(), "usr_1")
+	var e *admin.Error
+	require.ErrorAs(t, err, &e)
+	assert.ErrorIs(t, err, boom)
+	assert.False(t, e.PossiblyApplied)
+	assert.Zero(t, a.apiReqs.Load())
+}
