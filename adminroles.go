@@ -87,6 +87,11 @@ func (s *AdminsService) roles(ctx context.Context, method, nameOrID string, role
 	if out.Roles == nil {
 		return nil, s.invalid(method, path, "no roles in the response")
 	}
+	for i, r := range *out.Roles {
+		if r.ID == "" && r.Name == "" {
+			return nil, s.invalid(method, path, "role "+strconv.Itoa(i)+" has neither id nor name")
+		}
+	}
 	return *out.Roles, nil
 }
 
@@ -158,6 +163,11 @@ func (s *AdminsService) ListWorkspaces(ctx context.Context, nameOrID string) ([]
 	}
 	if out == nil { // the body was null
 		return nil, s.invalid(http.MethodGet, path, "no workspaces in the response")
+	}
+	for i := range out {
+		if out[i].ID == "" && out[i].Name == "" {
+			return nil, s.invalid(http.MethodGet, path, "workspace "+strconv.Itoa(i)+" has neither id nor name")
+		}
 	}
 	return out, nil
 }

@@ -386,6 +386,20 @@ func (k *call) scrubError(e *Error) {
 	}
 }
 
+// object sends a call whose answer is one resource, and checks that the
+// answer names it: a call returns either a whole resource or an error,
+// never a half-decoded value with an error.
+func object[T any](ctx context.Context, c *Client, method, path string, query url.Values, in any, id func(*T) string) (*T, error) {
+	out := new(T)
+	if err := c.do(ctx, method, path, query, in, out); err != nil {
+		return nil, err
+	}
+	if id(out) == "" {
+		return nil, c.invalidResult(method, path, "the answer has no id")
+	}
+	return out, nil
+}
+
 // do sends one logical call: method on path (relative to the base URL and
 // already escaped) with query and a JSON body from in, and decodes a
 // successful response into out. A nil out discards the body.

@@ -65,6 +65,5 @@ func (s *ClustersService) Get(ctx context.Context, id string) (*Cluster, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := new(Cluster)
-	return out, s.c.do(ctx, http.MethodGet, "clusters/"+e, nil, nil, out)
+	return object(ctx, s.c, http.MethodGet, "clusters/"+e, nil, nil, clusterID)
 }

@@ -98,8 +98,7 @@ func (s *GroupsService) Create(ctx context.Context, p *CreateGroupParams) (*Grou
 	}
 	body := *p
 	body.Roles = nonNilRoles(p.Roles)
-	g := new(Group)
-	return g, s.c.do(ctx, http.MethodPost, "groups", nil, &body, g)
+	return object(ctx, s.c, http.MethodPost, "groups", nil, &body, groupID)
 }
 
 // Get returns the group with the given name. GET /groups/{name}
@@ -108,8 +107,7 @@ func (s *GroupsService) Get(ctx context.Context, name string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := new(Group)
-	return g, s.c.do(ctx, http.MethodGet, path, nil, nil, g)
+	return object(ctx, s.c, http.MethodGet, path, nil, nil, groupID)
 }
 
 // UpdateGroupParams are the new settings of a group.
@@ -131,8 +129,7 @@ func (s *GroupsService) Update(ctx context.Context, name string, p *UpdateGroupP
 		return nil, err
 	}
 	body := UpdateGroupParams{Roles: nonNilRoles(p.Roles)}
-	g := new(Group)
-	return g, s.c.do(ctx, http.MethodPut, path, nil, &body, g)
+	return object(ctx, s.c, http.MethodPut, path, nil, &body, groupID)
 }
 
 // Delete deletes a group; its members keep their accounts.

@@ -107,8 +107,7 @@ func (s *ProjectsService) Create(ctx context.Context, p *CreateProjectParams) (*
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	out := new(Project)
-	return out, s.c.do(ctx, http.MethodPost, "projects", nil, p, out)
+	return object(ctx, s.c, http.MethodPost, "projects", nil, p, projectID)
 }
 
 // Get returns the project with the given id. GET /projects/{id}
@@ -117,8 +116,7 @@ func (s *ProjectsService) Get(ctx context.Context, id string) (*Project, error) 
 	if err != nil {
 		return nil, err
 	}
-	out := new(Project)
-	return out, s.c.do(ctx, http.MethodGet, path, nil, nil, out)
+	return object(ctx, s.c, http.MethodGet, path, nil, nil, projectID)
 }
 
 // UpdateProjectParams are the fields of a project to change; nil fields are
@@ -150,8 +148,7 @@ func (s *ProjectsService) Update(ctx context.Context, id string, p *UpdateProjec
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	out := new(Project)
-	return out, s.c.do(ctx, http.MethodPatch, path, nil, p, out)
+	return object(ctx, s.c, http.MethodPatch, path, nil, p, projectID)
 }
 
 // Delete deletes a project. DELETE /projects/{id}

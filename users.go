@@ -147,8 +147,7 @@ func (s *UsersService) Create(ctx context.Context, p *CreateUserParams) (*User, 
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	u := new(User)
-	return u, s.c.do(ctx, http.MethodPost, "users", nil, p, u)
+	return object(ctx, s.c, http.MethodPost, "users", nil, p, userID)
 }
 
 // Get returns the user with the given id. GET /users/{id}
@@ -157,8 +156,7 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := new(User)
-	return u, s.c.do(ctx, http.MethodGet, path, nil, nil, u)
+	return object(ctx, s.c, http.MethodGet, path, nil, nil, userID)
 }
 
 // UpdateUserParams are the fields of a user to change; nil fields are kept.
@@ -191,8 +189,7 @@ func (s *UsersService) Update(ctx context.Context, id string, p *UpdateUserParam
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	u := new(User)
-	return u, s.c.do(ctx, http.MethodPatch, path, nil, p, u)
+	return object(ctx, s.c, http.MethodPatch, path, nil, p, userID)
 }
 
 // Delete deletes a user and removes them from every group and project.
