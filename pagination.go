@@ -173,8 +173,12 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 			return
 		}
 		ctx, cancel := context.WithCancel(ctx)
+		// A caller's CaptureResponse is filled on this goroutine, with the
+		// page whose items are being yielded, never from the fetch ahead.
+		capt, _ := ctx.Value(keyResponse).(*Response)
 		type result struct {
 			page *Page[T]
+			resp *Response
 			err  error
 		}
 		var inflight chan result
@@ -182,8 +186,14 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 			ch := make(chan result, 1)
 			inflight = ch
 			go func() {
-				pg, err := p.page(ctx, cursor)
-				ch <- result{pg, err}
+				var resp *Response
+				fctx := ctx
+				if capt != nil {
+					resp = new(Response)
+					fctx = CaptureResponse(ctx, resp)
+				}
+				pg, err := p.page(fctx, cursor)
+				ch <- result{pg, resp, err}
 			}()
 		}
 		defer func() {
@@ -203,6 +213,9 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 		for {
 			r := <-inflight
 			inflight = nil
+			if capt != nil && r.resp.StatusCode != 0 {
+				*capt = *r.resp
+			}
 			if r.err != nil {
 				yield(zero, r.err)
 				return
