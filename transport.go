@@ -71,19 +71,26 @@ func newLimiter(cfg *config) *limiter {
 
 // observe adapts the limiter to the server's advertised limit.
 func (l *limiter) observe(rl RateLimit) {
-	if l == nil || !l.adaptive || rl.Limit <= 0 || l.learned.Load() == int64(rl.Limit) {
+	if l == nil || !l.adaptive || rl.Limit <= 0 {
 		return
 	}
-	l.learned.Store(int64(rl.Limit))
+	// Responses arrive together: only the first to see a new limit applies it.
+	if prev := l.learned.Load(); prev == int64(rl.Limit) || !l.learned.CompareAndSwap(prev, int64(rl.Limit)) {
+		return
+	}
 	perSecond := float64(rl.Limit) / 60
 	burst := int(perSecond)
 	if burst < 1 {
 		burst = 1
 	}
 	// Keep a small margin below the server's rate so that clock jitter
-	// between the two buckets does not turn into 429s.
-	l.lim.SetBurst(burst)
-	l.lim.SetLimit(rate.Limit(perSecond * 0.99))
+	// between the two buckets does not turn into 429s. Start with an empty
+	// bucket: the requests sent before the limit was known have spent the
+	// server's, and a full one would send a burst it cannot take.
+	now := time.Now()
+	l.lim.SetBurstAt(now, burst)
+	l.lim.SetLimitAt(now, rate.Limit(perSecond*0.99))
+	l.lim.ReserveN(now, burst)
 }
 
 // transport is the Client's RoundTripper: it waits for the limiter on every
