@@ -11,11 +11,15 @@
 #                                                 no /v1), reports violations of
 #                                                 requests and responses as errors
 #   .ci/prism.sh kong-mock [prism args...]       mock of Kong's admins endpoints
-#                                                 (auth header Kong-Admin-Token)
+#                                                 (auth header Kong-Admin-Token),
+#                                                 base URL http://127.0.0.1:$PORT/
 #
 # PORT (default 4010 for mock and proxy, 4011 for kong-mock) and HOST
 # (default 127.0.0.1) choose the address. Prism runs in the foreground
-# (exec), so stop it with a signal to this script's process.
+# (exec), so stop it with a signal to this script's process. kong-mock
+# serves KONG_ADMINS_SPEC, by default
+# ../shared/conformance/kong-admins-3.14.yaml beside the repository.
+# .ci/contract.sh runs the SDK's contract tests against all three.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/npm-tools.sh"
 ensure_npm_tools
@@ -36,11 +40,15 @@ proxy)
 	exec "$PRISM" proxy --errors -h "$host" -p "${PORT:-4010}" "$@" "$ROOT/api/openapi.yaml" "$upstream"
 	;;
 kong-mock)
-	exec "$PRISM" mock --errors -h "$host" -p "${PORT:-4011}" "$@" \
-		"${KONG_ADMINS_SPEC:-/work/shared/conformance/kong-admins-3.14.yaml}"
+	kong_spec="${KONG_ADMINS_SPEC:-$ROOT/../shared/conformance/kong-admins-3.14.yaml}"
+	if [[ ! -f "$kong_spec" ]]; then
+		echo "$0: no Kong spec at $kong_spec (shared/ belongs beside the repository; or set KONG_ADMINS_SPEC)" >&2
+		exit 1
+	fi
+	exec "$PRISM" mock --errors -h "$host" -p "${PORT:-4011}" "$@" "$kong_spec"
 	;;
 *)
-	sed -n '2,20p' "$0" >&2
+	sed -n '2,21p' "$0" >&2
 	exit 2
 	;;
 esac
