@@ -1,0 +1,440 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	flagChanges = flag.Int("changes", 300, "changes in one run of BenchmarkChanges (the documented run uses 5000)")
+	flagWorkers = flag.Int("workers", 32, "workers in BenchmarkChanges")
+	flagIterate = flag.String("iterate", "10000,100000", "comma-separated user counts for BenchmarkIterate")
+	flagPeers   = flag.String("peers", "", "comma-separated peers to run (default all)")
+)
+
+// peersToRun lists the peers the -peers flag selects among all.
+func peersToRun(all []string) []string {
+	if *flagPeers == "" {
+		return all
+	}
+	var out []string
+	for _, p := range all {
+		for _, want := range strings.Split(*flagPeers, ",") {
+			if p == want {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// cpuTime is the user and system CPU time the process has used. The
+// server runs in a child process, so this is the client's.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// forEachPeer runs body as a sub-benchmark per peer with a fresh client,
+// after one untimed call that opens the connection, and reports client
+// CPU time per op.
+func forEachPeer(b *testing.B, t target, names []string, warm func(*peer) error, body func(b *testing.B, p *peer)) {
+	for _, name := range peersToRun(names) {
+		b.Run("peer="+name, func(b *testing.B) {
+			p, err := newPeer(name, t)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := warm(p); err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			b.ReportAllocs()
+			cpu := cpuTime()
+			b.ResetTimer()
+			body(b, p)
+			b.StopTimer()
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-us/op")
+		})
+	}
+}
+
+// getFirstID returns the id of the first user of srv.
+func getFirstID(srv *server) (string, error) {
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/users?limit=1", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+srv.Key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var pg wirePage
+	if err := json.NewDecoder(resp.Body).Decode(&pg); err != nil {
+		return "", err
+	}
+	if len(pg.Data) == 0 {
+		return "", fmt.Errorf("no user")
+	}
+	return pg.Data[0].ID, nil
+}
+
+// BenchmarkGetUser is workload (a): GET one user.
+func BenchmarkGetUser(b *testing.B) {
+	srv := startServer(b, serverSpec{users: 100, groups: 40})
+	id, err := getFirstID(srv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	get := func(p *peer) error {
+		got, err := p.get(ctx, id)
+		if err == nil && got != id {
+			err = fmt.Errorf("%s: got user %q, want %q", p.name, got, id)
+		}
+		return err
+	}
+	forEachPeer(b, srv.target(), peerNames, get, func(b *testing.B, p *peer) {
+		for i := 0; i < b.N; i++ {
+			if err := get(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// bodySize is the size of the body BenchmarkCreateUser sends.
+const bodySize = 1024
+
+var emailSeq atomic.Int64
+
+// userOfSize returns a new user whose request body, as encoding/json
+// writes it, is exactly bodySize bytes: a name of 200 four-byte
+// characters and a padded, unique email.
+func userOfSize() *newUser {
+	name := strings.Repeat("\U00020BB7", 200)
+	email := fmt.Sprintf("bench-%012d-", emailSeq.Add(1))
+	domain := "@example.com"
+	probe, _ := json.Marshal(&wireCreate{Name: name, Email: email + domain, Role: "viewer"})
+	email += strings.Repeat("x", bodySize-len(probe)) + domain
+	return &newUser{Name: name, Email: email, Role: "viewer"}
+}
+
+// BenchmarkCreateUser is workload (b): POST one user with a 1 KB body.
+func BenchmarkCreateUser(b *testing.B) {
+	if body, _ := json.Marshal(&wireCreate{Name: userOfSize().Name, Email: userOfSize().Email, Role: "viewer"}); len(body) != bodySize {
+		b.Fatalf("body is %d bytes, want %d", len(body), bodySize)
+	}
+	srv := startServer(b, serverSpec{})
+	ctx := context.Background()
+	create := func(p *peer) error {
+		id, err := p.create(ctx, userOfSize())
+		if err == nil && !strings.HasPrefix(id, "usr_") {
+			err = fmt.Errorf("%s: created user has id %q", p.name, id)
+		}
+		return err
+	}
+	forEachPeer(b, srv.target(), peerNames, create, func(b *testing.B, p *peer) {
+		for i := 0; i < b.N; i++ {
+			if err := create(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkListPage is workload (c): GET and decode one page of 100 users,
+// 40 of them in one to three groups.
+func BenchmarkListPage(b *testing.B) {
+	srv := startServer(b, serverSpec{users: 100, groups: 40})
+	ctx := context.Background()
+	page := func(p *peer) error {
+		n, err := p.page(ctx)
+		if err == nil && n != 100 {
+			err = fmt.Errorf("%s: page of %d users", p.name, n)
+		}
+		return err
+	}
+	forEachPeer(b, srv.target(), peerNames, page, func(b *testing.B, p *peer) {
+		for i := 0; i < b.N; i++ {
+			if err := page(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// heapWatch samples the heap's object bytes every millisecond and keeps
+// the highest figure above the level at its start.
+type heapWatch struct {
+	base, peak uint64
+	stop, done chan struct{}
+}
+
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: heapMetric}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+func watchHeap() *heapWatch {
+	runtime.GC()
+	w := &heapWatch{base: heapObjects(), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-w.stop:
+				return
+			case <-t.C:
+				if h := heapObjects(); h > w.peak {
+					w.peak = h
+				}
+			}
+		}
+	}()
+	return w
+}
+
+// end stops the watch and returns the peak above the start, in MB.
+func (w *heapWatch) end() float64 {
+	close(w.stop)
+	<-w.done
+	if h := heapObjects(); h > w.peak {
+		w.peak = h
+	}
+	if w.peak < w.base {
+		return 0
+	}
+	return float64(w.peak-w.base) / 1e6
+}
+
+func parseCounts(b *testing.B, s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("bad -iterate %q", s)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// BenchmarkIterate is workload (d): walk every user, 100 to a page, and
+// report the peak heap above the start of the walk.
+func BenchmarkIterate(b *testing.B) {
+	for _, n := range parseCounts(b, *flagIterate) {
+		b.Run("users="+strconv.Itoa(n), func(b *testing.B) {
+			srv := startServer(b, serverSpec{users: n})
+			ctx := context.Background()
+			var peak float64
+			walk := func(p *peer) error {
+				got, err := p.each(ctx, func() {})
+				if err == nil && got != n+1 { // the seed adds the admin user
+					err = fmt.Errorf("%s: walked %d users, want %d", p.name, got, n+1)
+				}
+				return err
+			}
+			forEachPeer(b, srv.target(), peerNames, func(*peer) error { return nil }, func(b *testing.B, p *peer) {
+				peak = 0
+				for i := 0; i < b.N; i++ {
+					w := watchHeap()
+					err := walk(p)
+					peak = max(peak, w.end())
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(peak, "peak-heap-MB")
+			})
+		})
+	}
+}
+
+// workPerPage is what BenchmarkIterateWork's caller does with each page:
+// it waits, as for a write to another system.
+const workPerPage = time.Millisecond
+
+// BenchmarkIterateWork walks 10,000 users (100 pages) while the caller
+// spends 1 ms on each page. It reports the time per page against the
+// larger of the fetch time per page (measured without work, before the
+// timed runs) and the work time per page: 1.0 means fetching is hidden
+// entirely behind the caller's work, 2.0 that the two add up.
+func BenchmarkIterateWork(b *testing.B) {
+	const users = 10000
+	const pages = users/100 + 1
+	srv := startServer(b, serverSpec{users: users})
+	ctx := context.Background()
+	for _, name := range peersToRun(peerNames) {
+		b.Run("peer="+name, func(b *testing.B) {
+			p, err := newPeer(name, srv.target())
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Fetch time alone: the best of three walks without work.
+			fetch := time.Duration(1 << 62)
+			for range 3 {
+				start := time.Now()
+				if _, err := p.each(ctx, func() {}); err != nil {
+					b.Fatal(err)
+				}
+				fetch = min(fetch, time.Since(start))
+			}
+			var worked time.Duration
+			work := func() {
+				start := time.Now()
+				time.Sleep(workPerPage)
+				worked += time.Since(start)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := p.each(ctx, work); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			perPage := float64(b.Elapsed()) / float64(b.N*pages)
+			fetchPP := float64(fetch) / pages
+			workPP := float64(worked) / float64(b.N*pages)
+			b.ReportMetric(perPage/1e6, "ms/page")
+			b.ReportMetric(fetchPP/1e6, "fetch-ms/page")
+			b.ReportMetric(workPP/1e6, "work-ms/page")
+			b.ReportMetric(perPage/max(fetchPP, workPP), "x-max")
+		})
+	}
+}
+
+// counting429 counts the 429 answers that pass through it.
+type counting429 struct {
+	base http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (c counting429) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		c.n.Add(1)
+	}
+	return resp, err
+}
+
+// The server's limit in BenchmarkChanges: 3000 a minute, 50 a second, with
+// a bucket of 50.
+const (
+	limitPerMinute = 3000
+	limitPerSecond = limitPerMinute / 60
+	limitBurst     = limitPerSecond
+)
+
+// BenchmarkChanges is workload (e): 32 workers apply -changes changes
+// (create, rename and delete users, in that order per user) against a
+// server limited to 50 requests a second. goodput-% is the changes applied
+// as a share of what the server would have accepted in the time taken:
+// its bucket of 50 plus 50 a second.
+func BenchmarkChanges(b *testing.B) {
+	for _, name := range peersToRun([]string{"retryablehttp", "sdk-nolimit", "sdk"}) {
+		b.Run("peer="+name, func(b *testing.B) {
+			var goodput, n429, errs float64
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				srv := startServer(b, serverSpec{perMinute: limitPerMinute})
+				var count atomic.Int64
+				t := srv.target()
+				t.wrap = func(rt http.RoundTripper) http.RoundTripper { return counting429{rt, &count} }
+				p, err := newPeer(name, t)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := time.Now()
+				ok, failed := runChanges(p, *flagChanges, *flagWorkers)
+				elapsed := time.Since(start)
+				b.StopTimer()
+				srv.close()
+				goodput += 100 * float64(ok) / (limitBurst + limitPerSecond*elapsed.Seconds())
+				n429 += float64(count.Load())
+				errs += float64(failed)
+				b.StartTimer()
+			}
+			b.ReportMetric(goodput/float64(b.N), "goodput-%")
+			b.ReportMetric(n429/float64(b.N), "429s/op")
+			b.ReportMetric(errs/float64(b.N), "errors/op")
+		})
+	}
+}
+
+// runChanges applies changes changes with workers workers and returns how
+// many succeeded and failed. A failed create skips the user's other
+// changes, which count as failed too.
+func runChanges(p *peer, changes, workers int) (ok, failed int) {
+	ctx := context.Background()
+	jobs := make(chan int)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for steps := range jobs {
+				good, bad := lifecycle(ctx, p, steps)
+				mu.Lock()
+				ok, failed = ok+good, failed+bad
+				mu.Unlock()
+			}
+		}()
+	}
+	for left := changes; left > 0; left -= 3 {
+		jobs <- min(left, 3)
+	}
+	close(jobs)
+	wg.Wait()
+	return ok, failed
+}
+
+// lifecycle creates a user, renames it and deletes it: steps (1 to 3) of
+// those changes.
+func lifecycle(ctx context.Context, p *peer, steps int) (ok, failed int) {
+	seq := emailSeq.Add(1)
+	id, err := p.create(ctx, &newUser{Name: "Changes " + strconv.FormatInt(seq, 10),
+		Email: "changes-" + strconv.FormatInt(seq, 10) + "@example.com", Role: "viewer"})
+	if err != nil {
+		return 0, steps
+	}
+	ok = 1
+	if steps >= 2 {
+		if err := p.rename(ctx, id, "Renamed "+strconv.FormatInt(seq, 10)); err != nil {
+			failed++
+		} else {
+			ok++
+		}
+	}
+	if steps >= 3 {
+		if err := p.remove(ctx, id); err != nil {
+			failed++
+		} else {
+			ok++
+		}
+	}
+	return ok, failed
+}
