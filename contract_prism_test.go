@@ -467,7 +467,15 @@ func TestContractPrismMock(t *testing.T) {
 	oauth.label += " with client credentials"
 	oauth.succeeds("Roles.List", func(ctx context.Context) error { _, err := oauth.c.Roles.List(ctx); return err })
 	assert.Equal(t, 2, oauth.watch.exchanges(), "a token request, then the call")
+
+	// The admins operations take Kong's credential header too.
+	kong := prismSetup(t, "mock", kongAdminToken)
+	kong.label += " with Kong-Admin-Token"
+	kong.succeeds("Admins.List", func(ctx context.Context) error { _, err := kong.c.Admins.List(ctx, nil); return err })
 }
+
+// kongAdminToken authenticates as Kong clients do.
+func kongAdminToken(key string) admin.Option { return admin.WithHeader("Kong-Admin-Token", key) }
 
 // adminCalls calls every method of the Admins service once with valid
 // arguments, and judges each call with check.
@@ -536,7 +544,7 @@ func adminCalls(r *prismRun, adminID string, check func(string, func(context.Con
 // requires exactly that, so it notices if either side changes.
 func TestContractPrismKong(t *testing.T) {
 	t.Parallel()
-	r := prismSetup(t, "kong", func(key string) admin.Option { return admin.WithHeader("Kong-Admin-Token", key) })
+	r := prismSetup(t, "kong", kongAdminToken)
 	r.examplesMayBreakSchema = true
 	adminCalls(r, "665b4070-541f-48bf-82c1-53030babaa81", func(name string, fn func(context.Context) error) {
 		if name == "Admins.RemoveRoles" {
@@ -748,6 +756,17 @@ func TestContractPrismProxy(t *testing.T) {
 	}
 
 	proxyAdmins(r, u)
+
+	// The admins operations take Kong's credential header too.
+	kong := prismSetup(t, "proxy", kongAdminToken)
+	kong.label += " with Kong-Admin-Token"
+	kong.ok("Admins.Get", func(ctx context.Context) error {
+		got, err := kong.c.Admins.Get(ctx, "kong_admin", nil)
+		if err == nil {
+			assert.Equal(t, "kong_admin", got.Username)
+		}
+		return err
+	})
 
 	// The user goes, and the audit log has the story.
 	r.ok("Users.Delete", func(ctx context.Context) error { return c.Users.Delete(ctx, user.ID) })
