@@ -6,7 +6,7 @@
 #      validates every example against its schema);
 #   3. Prism must load it, and the Kong conformance spec it is meant to be
 #      wire-compatible with ($KONG_ADMINS_SPEC, by default
-#      /work/shared/conformance/kong-admins-3.14.yaml).
+#      ../shared/conformance/kong-admins-3.14.yaml beside the repository).
 # Installs the pinned npm tools (npm ci --prefix tools) if needed.
 # Usage: .ci/lint-spec.sh   (from anywhere; exits non-zero on any problem)
 set -euo pipefail
@@ -28,9 +28,12 @@ go test -count=1 ./api/
 
 echo "== prism"
 prism_loads api/openapi.yaml
-kong_spec="${KONG_ADMINS_SPEC:-/work/shared/conformance/kong-admins-3.14.yaml}"
+kong_spec="${KONG_ADMINS_SPEC:-$ROOT/../shared/conformance/kong-admins-3.14.yaml}"
 if [[ -f "$kong_spec" ]]; then
 	prism_loads "$kong_spec"
+elif [[ "${CI:-}" == "true" ]]; then
+	echo "lint-spec: the Kong conformance spec is missing at $kong_spec; CI checks out shared/ beside the repository" >&2
+	exit 1
 else
 	echo "NOTE: Kong conformance spec not found at $kong_spec (set KONG_ADMINS_SPEC); not checked" >&2
 fi
