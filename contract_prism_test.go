@@ -220,7 +220,7 @@ func prismSetup(t *testing.T, mode string, auth func(key string) admin.Option) *
 // It returns fn's error for the caller to judge.
 func (r *prismRun) do(name string, fn func(ctx context.Context) error) error {
 	r.t.Helper()
-	err, found := r.exchange(name, fn)
+	found, err := r.exchange(name, fn)
 	for _, f := range found {
 		r.violations++
 		r.t.Errorf("%s: Prism violation: %s", name, f)
@@ -228,10 +228,10 @@ func (r *prismRun) do(name string, fn func(ctx context.Context) error) error {
 	return err
 }
 
-// exchange runs fn as the SDK method name and returns its error and
-// Prism's findings, less those the run accepts (see
-// examplesMayBreakSchema), which it logs.
-func (r *prismRun) exchange(name string, fn func(ctx context.Context) error) (error, []prismFinding) {
+// exchange runs fn as the SDK method name and returns Prism's findings,
+// less those the run accepts (see examplesMayBreakSchema), which it logs,
+// and fn's error.
+func (r *prismRun) exchange(name string, fn func(ctx context.Context) error) ([]prismFinding, error) {
 	r.t.Helper()
 	r.called[name] = true
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -256,7 +256,7 @@ func (r *prismRun) exchange(name string, fn func(ctx context.Context) error) (er
 	if errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity && len(found) == 0 {
 		r.t.Errorf("%s: 422 is what Prism answers a request that breaks the spec: %v", name, err)
 	}
-	return err, found
+	return found, err
 }
 
 // ok runs fn and requires it to succeed.
@@ -298,7 +298,7 @@ func (r *prismRun) sent(name string, fn func(ctx context.Context) error) {
 // (such as INVALID_CONTENT_TYPE) and nothing else.
 func (r *prismRun) diverges(name string, status int, problemType, why string, fn func(ctx context.Context) error) {
 	r.t.Helper()
-	err, found := r.exchange(name, fn)
+	found, err := r.exchange(name, fn)
 	if assert.Len(r.t, found, 1, "%s: the one known divergence", name) &&
 		assert.Equal(r.t, status, found[0].status, name) && assert.Equal(r.t, problemType, found[0].problemTyp, name) {
 		r.divergences++
