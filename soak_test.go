@@ -30,7 +30,7 @@ var (
 
 const (
 	soakWorkers     = 32
-	soakShortOps    = 40 // operations per worker in the short run
+	soakShortOps    = 30 // operations per worker in the short run
 	soakStableUsers = 50 // seeded users that no worker touches: every full iteration must see each once
 	soakMaxOwned    = 8  // live users a worker keeps before it prefers deleting
 )

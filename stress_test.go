@@ -24,7 +24,7 @@ import (
 // audit log ends with exactly the changes made. Run it with -race.
 func TestStress(t *testing.T) {
 	t.Parallel()
-	const workers, rounds = 64, 4
+	const workers, rounds = 64, 3
 	srv, c := setup(t, admintest.WithSeedData(10, 0, 0))
 	ctx := context.Background()
 	_, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "stress", Roles: []admin.Role{admin.RoleViewer}})
