@@ -171,7 +171,38 @@ func decodeStrict(body []byte, dst any) *apiError {
 	if _, err := dec.Token(); err != io.EOF {
 		return bad("", "The request body has data after the JSON object.")
 	}
+	if name, dup := duplicateKey(trimmed); dup {
+		return bad(name, fmt.Sprintf("Duplicate field %q.", name))
+	}
 	return nil
+}
+
+// duplicateKey reports a top-level key given twice, in any case. Such a
+// body reads differently to different parsers (encoding/json matches keys
+// ignoring case and keeps the last value), so a proxy checking the first
+// "role" could pass a request that runs with the second.
+func duplicateKey(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil {
+		return "", false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := tok.(string)
+		if seen[strings.ToLower(key)] {
+			return key, true
+		}
+		seen[strings.ToLower(key)] = true
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // decodeEmpty accepts an empty body or an empty JSON object.
