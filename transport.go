@@ -56,6 +56,7 @@ type limiter struct {
 	lim      *rate.Limiter
 	adaptive bool
 	learned  atomic.Int64
+	inflight atomic.Int64 // requests sent and not yet answered
 }
 
 func newLimiter(cfg *config) *limiter {
@@ -84,13 +85,17 @@ func (l *limiter) observe(rl RateLimit) {
 		burst = 1
 	}
 	// Keep a small margin below the server's rate so that clock jitter
-	// between the two buckets does not turn into 429s. Start with an empty
-	// bucket: the requests sent before the limit was known have spent the
-	// server's, and a full one would send a burst it cannot take.
+	// between the two buckets does not turn into 429s. Start as full as the
+	// server's bucket, less the requests in flight, which have spent from
+	// it or will: a full bucket would send a burst the server cannot take.
 	now := time.Now()
 	l.lim.SetBurstAt(now, burst)
+	now = now.Add(time.Nanosecond) // from rate.Inf, a moment's refill fills the new burst
 	l.lim.SetLimitAt(now, rate.Limit(perSecond*0.99))
-	l.lim.ReserveN(now, burst)
+	target := float64(max(0, min(burst, rl.Remaining-int(l.inflight.Load()))))
+	if extra := l.lim.TokensAt(now) - target; extra >= 1 {
+		l.lim.ReserveN(now, int(extra))
+	}
 }
 
 // transport is the Client's RoundTripper: it waits for the limiter on every
@@ -151,7 +156,13 @@ func (t *transport) send(req *http.Request) (*http.Response, error) {
 			return nil, notSentError{errLimiterWait}
 		}
 	}
+	if t.lim != nil {
+		t.lim.inflight.Add(1)
+	}
 	resp, err := t.base.RoundTrip(req)
+	if t.lim != nil {
+		t.lim.inflight.Add(-1)
+	}
 	if err == nil {
 		if rl, ok := parseRateLimit(resp.Header); ok {
 			t.lim.observe(rl)
