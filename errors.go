@@ -179,6 +179,11 @@ func invalidOption(name, reason string) error { return &ParamError{Field: name, 
 
 // Secret is a string that never prints: fmt, %v, %+v, %#v, slog and
 // String all show "[REDACTED]". Convert it with string(s) to use it.
+//
+// encoding/json still encodes a Secret as its value, since that is how it
+// travels on the wire. A struct with a Secret field therefore implements
+// slog.LogValuer itself, so that slog's JSON handler redacts it too; do
+// not json.Marshal such a struct into a log.
 type Secret string
 
 const redacted = "[REDACTED]"
