@@ -72,8 +72,8 @@ const maxPooledBuffer = 1 << 20
 // readAll reads r into the scanner's body buffer.
 func (s *scanner) readAll(r io.Reader) ([]byte, error) {
 	b := s.body[:0]
-	if br, ok := r.(*bytes.Reader); ok && cap(b) < br.Len() {
-		b = make([]byte, 0, br.Len())
+	if br, ok := r.(*bytes.Reader); ok && cap(b) <= br.Len() {
+		b = make([]byte, 0, br.Len()+512) // room to see the end without growing
 	}
 	for {
 		if len(b) == cap(b) {
