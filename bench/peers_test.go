@@ -379,6 +379,10 @@ func (s ogenSecurity) ClientBasic(context.Context, ogenclient.OperationName) (og
 	return ogenclient.ClientBasic{}, ogenerrors.ErrSkipClientSecurity
 }
 
+func (s ogenSecurity) KongAdminToken(context.Context, ogenclient.OperationName) (ogenclient.KongAdminToken, error) {
+	return ogenclient.KongAdminToken{}, ogenerrors.ErrSkipClientSecurity
+}
+
 func (s ogenSecurity) OAuth2(context.Context, ogenclient.OperationName) (ogenclient.OAuth2, error) {
 	return ogenclient.OAuth2{}, ogenerrors.ErrSkipClientSecurity
 }

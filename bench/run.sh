@@ -30,6 +30,7 @@ machine >"$out/machine.txt"
 for round in $(seq "$count"); do
   echo "round $round of $count" >&2
   "$bt" -test.run '^$' -test.bench '^Benchmark(GetUser|CreateUser|ListPage)$' -test.benchtime 1s >>"$out/calls.txt"
+  "$bt" -test.run '^$' -test.bench '^BenchmarkInMemory$' -test.benchtime 1s >>"$out/inmemory.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterate$' -test.benchtime 1x -iterate 10000,100000 >>"$out/iterate.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 1x >>"$out/work.txt"
 done
@@ -50,7 +51,13 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt
   $benchstat -col /peer calls.txt
   echo
   echo "## the page: ogen against the SDK"
-  $benchstat -filter 'ListPage /peer:(ogen OR sdk)' -col /peer calls.txt
+  $benchstat -filter '.name:ListPage /peer:(ogen OR sdk)' -col /peer calls.txt
+  echo
+  echo "## calls over an in-memory transport: every peer against the floor"
+  $benchstat -col /peer inmemory.txt
+  echo
+  echo "## the page over an in-memory transport: ogen against the SDK"
+  $benchstat -filter '/call:page /peer:(ogen OR sdk)' -col /peer inmemory.txt
   echo
   echo "## walks"
   $benchstat -col /peer iterate.txt

@@ -399,12 +399,24 @@ func (c *Client) sendAddAdminRoles(ctx context.Context, request *AdminRoleNames,
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, AddAdminRolesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -896,12 +908,24 @@ func (c *Client) sendCreateAdmin(ctx context.Context, request *AdminCreate, para
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, CreateAdminOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -1422,12 +1446,24 @@ func (c *Client) sendDeleteAdmin(ctx context.Context, params DeleteAdminParams) 
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, DeleteAdminOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -1915,12 +1951,24 @@ func (c *Client) sendGetAdmin(ctx context.Context, params GetAdminParams) (res G
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, GetAdminOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -2446,12 +2494,24 @@ func (c *Client) sendListAdminRoles(ctx context.Context, params ListAdminRolesPa
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, ListAdminRolesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -2553,12 +2613,24 @@ func (c *Client) sendListAdminWorkspaces(ctx context.Context, params ListAdminWo
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, ListAdminWorkspacesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -2679,12 +2751,24 @@ func (c *Client) sendListAdmins(ctx context.Context, params ListAdminsParams) (r
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, ListAdminsOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -3920,12 +4004,24 @@ func (c *Client) sendRegisterAdmin(ctx context.Context, request *AdminRegistrati
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, RegisterAdminOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -4046,12 +4142,24 @@ func (c *Client) sendRemoveAdminRoles(ctx context.Context, request *AdminRoleNam
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, RemoveAdminRolesOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -4435,12 +4543,24 @@ func (c *Client) sendRequestAdminPasswordReset(ctx context.Context, request *Adm
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, RequestAdminPasswordResetOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -4542,12 +4662,24 @@ func (c *Client) sendResetAdminPassword(ctx context.Context, request *AdminPassw
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, ResetAdminPasswordOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {
@@ -4790,12 +4922,24 @@ func (c *Client) sendUpdateAdmin(ctx context.Context, request *AdminUpdate, para
 				return res, errors.Wrap(err, "security \"OAuth2\"")
 			}
 		}
+		{
+
+			switch err := c.securityKongAdminToken(ctx, UpdateAdminOperation, r); {
+			case err == nil: // if NO error
+				satisfied[0] |= 1 << 2
+			case errors.Is(err, ogenerrors.ErrSkipClientSecurity):
+				// Skip this security.
+			default:
+				return res, errors.Wrap(err, "security \"KongAdminToken\"")
+			}
+		}
 
 		if ok := func() bool {
 		nextRequirement:
 			for _, requirement := range []bitset{
 				{0b00000001},
 				{0b00000010},
+				{0b00000100},
 			} {
 				for i, mask := range requirement {
 					if satisfied[i]&mask != mask {

@@ -2412,6 +2412,31 @@ func (*InternalErrorHeaders) updateGroupRes()         {}
 func (*InternalErrorHeaders) updateProjectRes()       {}
 func (*InternalErrorHeaders) updateUserRes()          {}
 
+type KongAdminToken struct {
+	APIKey string
+	Roles  []string
+}
+
+// GetAPIKey returns the value of APIKey.
+func (s *KongAdminToken) GetAPIKey() string {
+	return s.APIKey
+}
+
+// GetRoles returns the value of Roles.
+func (s *KongAdminToken) GetRoles() []string {
+	return s.Roles
+}
+
+// SetAPIKey sets the value of APIKey.
+func (s *KongAdminToken) SetAPIKey(val string) {
+	s.APIKey = val
+}
+
+// SetRoles sets the value of Roles.
+func (s *KongAdminToken) SetRoles(val []string) {
+	s.Roles = val
+}
+
 type KongBadGatewayTextHTML struct {
 	Data io.Reader
 }

@@ -18,6 +18,10 @@ type SecuritySource interface {
 	// ClientBasic provides clientBasic security value.
 	// OAuth2 client authentication with HTTP Basic auth (client id and secret), token endpoint only.
 	ClientBasic(ctx context.Context, operationName OperationName) (ClientBasic, error)
+	// KongAdminToken provides kongAdminToken security value.
+	// Kong Enterprise's admin credential, `Kong-Admin-Token: <token>`, carrying the same API key or access
+	// token as `bearerAuth`. Accepted on the admins operations, so Kong clients work unchanged.
+	KongAdminToken(ctx context.Context, operationName OperationName) (KongAdminToken, error)
 	// OAuth2 provides oauth2 security value.
 	// OAuth2 client credentials; send the access token as a bearer token.
 	OAuth2(ctx context.Context, operationName OperationName) (OAuth2, error)
@@ -113,6 +117,43 @@ func GetRolesForClientBasic(operation string) []string {
 	return result
 }
 
+// operationRolesKongAdminToken is a private map storing roles per operation.
+var operationRolesKongAdminToken = map[string][]string{
+	AddAdminRolesOperation:             []string{},
+	CreateAdminOperation:               []string{},
+	DeleteAdminOperation:               []string{},
+	GetAdminOperation:                  []string{},
+	ListAdminRolesOperation:            []string{},
+	ListAdminWorkspacesOperation:       []string{},
+	ListAdminsOperation:                []string{},
+	RegisterAdminOperation:             []string{},
+	RemoveAdminRolesOperation:          []string{},
+	RequestAdminPasswordResetOperation: []string{},
+	ResetAdminPasswordOperation:        []string{},
+	UpdateAdminOperation:               []string{},
+}
+
+// GetRolesForKongAdminToken returns the required roles for the given operation.
+//
+// This is useful for authorization scenarios where you need to know which roles
+// are required for an operation.
+//
+// Example:
+//
+//	requiredRoles := GetRolesForKongAdminToken(AddPetOperation)
+//
+// Returns nil if the operation has no role requirements or if the operation is unknown.
+func GetRolesForKongAdminToken(operation string) []string {
+	roles, ok := operationRolesKongAdminToken[operation]
+	if !ok {
+		return nil
+	}
+	// Return a copy to prevent external modification
+	result := make([]string, len(roles))
+	copy(result, roles)
+	return result
+}
+
 // oauth2ScopesOAuth2 is a private map storing OAuth2 scopes per operation.
 var oauth2ScopesOAuth2 = map[string][]string{
 	AddAdminRolesOperation:             []string{},
@@ -192,6 +233,14 @@ func (s *Client) securityClientBasic(ctx context.Context, operationName Operatio
 		return errors.Wrap(err, "security source \"ClientBasic\"")
 	}
 	req.SetBasicAuth(t.Username, t.Password)
+	return nil
+}
+func (s *Client) securityKongAdminToken(ctx context.Context, operationName OperationName, req *http.Request) error {
+	t, err := s.sec.KongAdminToken(ctx, operationName)
+	if err != nil {
+		return errors.Wrap(err, "security source \"KongAdminToken\"")
+	}
+	req.Header.Set("Kong-Admin-Token", t.APIKey)
 	return nil
 }
 func (s *Client) securityOAuth2(ctx context.Context, operationName OperationName, req *http.Request) error {
