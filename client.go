@@ -245,6 +245,11 @@ type call struct {
 	nextWait   time.Duration // the wait before the next attempt
 	deadlineRA time.Duration // a wait not started because of the deadline
 	secrets    []string      // the Secret values of the request body
+
+	decode   func(io.Reader) error // reads a successful body; nil discards it
+	wantBody bool                  // a successful answer must have a body
+	result   *Error                // why the last successful answer was unusable
+	logged   int                   // the attempt last logged
 }
 
 func (k *call) onAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
@@ -253,13 +258,24 @@ func (k *call) onAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
 }
 
 func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	k.log(resp, err)
+	// retryablehttp asks again after reading the body (readBody); log each
+	// attempt once, and the second time only if the body failed.
+	if k.logged != k.attempts || err != nil {
+		k.log(resp, err)
+		k.logged = k.attempts
+	}
 	if ctx.Err() != nil {
 		return false, nil
 	}
 	var hint time.Duration
 	var hinted bool
-	if err != nil {
+	var cut *cutBodyError
+	if errors.As(err, &cut) {
+		// The server answered success but its body was cut short. A GET
+		// can simply ask again; a change was applied, and asking again
+		// with its idempotency key replays the answer.
+		k.ambiguous = k.ambiguous || k.mutating
+	} else if err != nil {
 		if k.mutating && !wasNotSent(err) {
 			k.ambiguous = true
 		}
@@ -406,7 +422,16 @@ func object[T any](ctx context.Context, c *Client, method, path string, query ur
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
 	var decode func(io.Reader) error
 	if out != nil {
-		decode = func(body io.Reader) error { return decodeWire(body, out) }
+		tried := false
+		decode = func(body io.Reader) error {
+			if tried { // a retry after a cut body: start from zero, not from its remains
+				if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+					v.Elem().SetZero()
+				}
+			}
+			tried = true
+			return decodeWire(body, out)
+		}
 	}
 	_, err := c.send(ctx, method, path, query, in, decode, out != nil)
 	return err
@@ -490,7 +515,13 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err := ctx.Err(); err != nil {
 		return nil, c.transportError(k, err) // nothing sent
 	}
+	k.decode, k.wantBody = decode, wantBody
+	req.SetResponseHandler(k.readBody)
 	resp, err := rc.Do(req)
+	var cut *cutBodyError
+	if errors.As(err, &cut) && resp != nil { // still cut short when retries ran out
+		return resp, c.invalidResponse(k, resp, cut.msg)
+	}
 	if err != nil {
 		if resp != nil {
 			drain(resp.Body)
@@ -511,39 +542,71 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if resp.StatusCode >= 300 {
 		return resp, c.responseError(k, resp)
 	}
-	if wantBody && (resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0) {
-		return resp, c.invalidResponse(k, resp, "no body where one was expected")
+	if k.result != nil {
+		return resp, k.result
 	}
-	if decode == nil {
-		return resp, nil
+	return resp, nil
+}
+
+// cutBodyError is a successful answer whose body ended too early to decode:
+// a dropped connection, or a proxy that truncated it. Unlike a body that is
+// whole but wrong, it is worth asking for again.
+type cutBodyError struct{ msg string }
+
+func (e *cutBodyError) Error() string { return e.msg }
+
+// readBody reads and decodes a successful answer inside the retry loop, so
+// that a body cut short is retried like a lost answer. Any other problem
+// with the body is kept in k.result and ends the call.
+func (k *call) readBody(resp *http.Response) error {
+	c := k.c
+	k.result = nil
+	if resp.StatusCode >= 300 {
+		return nil
+	}
+	if k.wantBody && (resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0) {
+		k.result = c.invalidResponse(k, resp, "no body where one was expected")
+		return nil
+	}
+	if k.decode == nil {
+		return nil
 	}
 	tooLarge := fmt.Sprintf("body larger than %d bytes", c.maxResponse)
 	if resp.ContentLength > c.maxResponse {
-		return resp, c.invalidResponse(k, resp, tooLarge)
+		k.result = c.invalidResponse(k, resp, tooLarge)
+		return nil
 	}
 	lr := &limitedReader{r: resp.Body, n: c.maxResponse}
 	data, err := io.ReadAll(lr)
 	switch {
 	case err == nil:
-	case ctx.Err() != nil:
-		return resp, c.transportError(k, ctx.Err())
+	case k.ctx.Err() != nil:
+		k.result = c.transportError(k, k.ctx.Err())
+		return nil
 	case lr.over:
-		return resp, c.invalidResponse(k, resp, tooLarge)
+		k.result = c.invalidResponse(k, resp, tooLarge)
+		return nil
 	default:
-		return resp, c.invalidResponse(k, resp, "reading the body: "+c.scrub(err.Error()))
+		return &cutBodyError{"reading the body: " + k.scrub(err.Error())}
 	}
-	if wantBody {
+	if k.wantBody {
 		switch trimmed := bytes.TrimSpace(data); {
 		case len(trimmed) == 0:
-			return resp, c.invalidResponse(k, resp, "no body where one was expected")
+			k.result = c.invalidResponse(k, resp, "no body where one was expected")
+			return nil
 		case string(trimmed) == "null":
-			return resp, c.invalidResponse(k, resp, "null where a body was expected")
+			k.result = c.invalidResponse(k, resp, "null where a body was expected")
+			return nil
 		}
 	}
-	if err := decode(bytes.NewReader(data)); err != nil {
-		return resp, c.invalidResponse(k, resp, c.scrub(err.Error()))
+	if err := k.decode(bytes.NewReader(data)); err != nil {
+		var syntax *json.SyntaxError
+		if errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &syntax) && syntax.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n")))) {
+			return &cutBodyError{"the body ends too early: " + k.scrub(err.Error())}
+		}
+		k.result = c.invalidResponse(k, resp, k.scrub(err.Error()))
 	}
-	return resp, nil
+	return nil
 }
 
 var jsonContentType = []string{"application/json"}

@@ -257,7 +257,8 @@ func TestSuccessBodies(t *testing.T) {
 		name   string
 		handle http.HandlerFunc
 	}{
-		{"malformed", func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, `{"id": "usr_1", "name":`) }},
+		{"cut short", func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, `{"id": "usr_1", "name":`) }},
+		{"garbage inside", func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, `{"id": "usr_1", "name": x}`) }},
 		{"wrong type", func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, `{"id": 5}`) }},
 		{"array", func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, `[]`) }},
 		{"null", func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, `null`) }},
@@ -291,7 +292,11 @@ func TestSuccessBodies(t *testing.T) {
 			require.ErrorIs(t, err, admin.ErrInvalidResponse)
 			var e *admin.Error
 			require.ErrorAs(t, err, &e)
-			assert.Equal(t, 1, e.Attempts)
+			if tt.name == "cut short" { // the body ends too early, so the GET is asked again
+				assert.Equal(t, fastRetry().MaxRetries+1, e.Attempts, "a body cut short is retried")
+			} else {
+				assert.Equal(t, 1, e.Attempts, "a whole but wrong body is not retried")
+			}
 			assert.False(t, e.PossiblyApplied, "a GET changes nothing")
 			assert.NotErrorIs(t, err, admin.ErrServer)
 		})
@@ -545,4 +550,41 @@ func TestConnectionRefused(t *testing.T) {
 	assert.NotContains(t, err.Error(), testKey)
 	var opErr *net.OpError
 	assert.True(t, errors.As(err, &opErr), "the cause stays reachable: %v", err)
+}
+
+// TestCutBodyRetried: a successful answer whose body ends too early (a
+// proxy or a dropped connection cut it) is asked for again, like a lost
+// answer: a GET simply, a change with the same idempotency key so that the
+// server replays its answer instead of applying the change twice.
+func TestCutBodyRetried(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			keys := make(chan string, 4)
+			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				keys <- r.Header.Get("Idempotency-Key")
+				if n.Add(1) == 1 {
+					writeRaw(w, 200, `{"id": "usr_1", "metadata_only_in_the_cut": {"a": 1}, "name": "An`)
+					return
+				}
+				writeJSON(w, 200, testUser("usr_1"))
+			})
+			var resp admin.Response
+			ctx := admin.CaptureResponse(context.Background(), &resp)
+			var u *admin.User
+			var err error
+			if method == http.MethodGet {
+				u, err = c.Users.Get(ctx, "usr_1")
+			} else {
+				u, err = c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+			}
+			require.NoError(t, err)
+			assert.Equal(t, "usr_1", u.ID)
+			assert.Equal(t, 2, resp.Attempts)
+			first, second := <-keys, <-keys
+			assert.Equal(t, first, second, "one idempotency key across the attempts")
+		})
+	}
 }
