@@ -9,11 +9,30 @@ import (
 	"testing"
 
 	"github.com/admin/api-go/admintest"
+	"github.com/admin/api-go/internal/contracttest"
 	"github.com/stretchr/testify/require"
 )
 
-// setup starts a server that closes when the test ends.
+// setup starts a server that closes when the test ends. Every response it
+// gives, errors included, is validated against api/openapi.yaml.
 func setup(t *testing.T, opts ...admintest.Option) *admintest.Server {
+	t.Helper()
+	return setupChecked(t, contracttest.Options{}, opts...)
+}
+
+// setupChecked is setup with the contract check tuned by copts, for tests
+// that call paths or methods the document does not have on purpose.
+func setupChecked(t *testing.T, copts contracttest.Options, opts ...admintest.Option) *admintest.Server {
+	t.Helper()
+	mw := admintest.WithMiddleware(contracttest.Middleware(t, copts))
+	srv := admintest.NewServer(append([]admintest.Option{mw}, opts...)...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// setupUnchecked is setup without the contract check, for the faults that
+// break the contract on purpose (a truncated body).
+func setupUnchecked(t *testing.T, opts ...admintest.Option) *admintest.Server {
 	t.Helper()
 	srv := admintest.NewServer(opts...)
 	t.Cleanup(srv.Close)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/admin/api-go/admintest"
+	"github.com/admin/api-go/internal/contracttest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,7 +69,7 @@ func TestRateLimitSlowRate(t *testing.T) {
 
 func TestRateLimitHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
-	srv := setup(t)
+	srv := setupChecked(t, contracttest.Options{AllowUnknownRoutes: true}) // and on unknown paths
 	for _, req := range []request{
 		{method: "GET", path: "/users", key: srv.APIKey},
 		{method: "GET", path: "/users"},

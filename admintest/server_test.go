@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/admin/api-go/admintest"
+	"github.com/admin/api-go/internal/contracttest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -51,7 +52,7 @@ func TestBodyLimit(t *testing.T) {
 
 func TestUnknownRoutes(t *testing.T) {
 	t.Parallel()
-	srv := setup(t)
+	srv := setupChecked(t, contracttest.Options{AllowUnknownRoutes: true})
 	r := send(t, srv, request{method: "GET", path: "/widgets", key: srv.APIKey})
 	assert.Equal(t, 404, r.Status)
 	assert.Equal(t, "not_found", r.apiError(t).Error.Code)
