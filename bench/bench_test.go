@@ -24,6 +24,7 @@ var (
 	flagWorkers = flag.Int("workers", 32, "workers in BenchmarkChanges")
 	flagIterate = flag.String("iterate", "10000,100000", "comma-separated user counts for BenchmarkIterate")
 	flagPeers   = flag.String("peers", "", "comma-separated peers to run (default all)")
+	flagWork    = flag.String("work", "sleep", "what BenchmarkIterateWork's caller does per page: sleep (1 ms asleep) or spin (1 ms of CPU)")
 )
 
 // peersToRun lists the peers the -peers flag selects among all.
@@ -305,7 +306,12 @@ func BenchmarkIterateWork(b *testing.B) {
 			var worked time.Duration
 			work := func() {
 				start := time.Now()
-				time.Sleep(workPerPage)
+				if *flagWork == "spin" {
+					for time.Since(start) < workPerPage {
+					}
+				} else {
+					time.Sleep(workPerPage)
+				}
 				worked += time.Since(start)
 			}
 			b.ReportAllocs()

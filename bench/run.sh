@@ -33,6 +33,7 @@ for round in $(seq "$count"); do
   "$bt" -test.run '^$' -test.bench '^BenchmarkInMemory$' -test.benchtime 1s >>"$out/inmemory.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterate$' -test.benchtime 1x -iterate 10000,100000 >>"$out/iterate.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 1x >>"$out/work.txt"
+  "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 1x -work spin >>"$out/work-spin.txt"
 done
 if [ "$million" = 1 ]; then
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterate$' -test.benchtime 1x -iterate 1000000 -peers floor,ogen,sdk >>"$out/million.txt"
@@ -63,8 +64,10 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt
   $benchstat -col /peer iterate.txt
   [ -s million.txt ] && $benchstat -col /peer million.txt
   echo
-  echo "## 1 ms of work per page"
+  echo "## 1 ms of work per page (asleep)"
   $benchstat -col /peer work.txt
+  echo "## 1 ms of work per page (CPU)"
+  $benchstat -col /peer work-spin.txt
   echo
   echo "## the job against the rate limit"
   $benchstat -col /peer changes.txt
