@@ -254,6 +254,9 @@ func (s *service) serveFaulty(w http.ResponseWriter, r *http.Request, oauth bool
 		delay += s.faults.cfg.Latency
 	}
 	if !s.sleep(r.Context(), delay) {
+		// The client gave up or the server is closing: drop the
+		// connection rather than let net/http send an empty 200.
+		abortConn(w)
 		return
 	}
 	res := inner()
