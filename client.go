@@ -548,6 +548,12 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	return resp, nil
 }
 
+// tooLarge describes a body over the size limit; it is built only when
+// one is, not on every call.
+func (c *Client) tooLarge() string {
+	return fmt.Sprintf("body larger than %d bytes", c.maxResponse)
+}
+
 // cutBodyError is a successful answer whose body ended too early to decode:
 // a dropped connection, or a proxy that truncated it. Unlike a body that is
 // whole but wrong, it is worth asking for again.
@@ -571,9 +577,8 @@ func (k *call) readBody(resp *http.Response) error {
 	if k.decode == nil {
 		return nil
 	}
-	tooLarge := fmt.Sprintf("body larger than %d bytes", c.maxResponse)
 	if resp.ContentLength > c.maxResponse {
-		k.result = c.invalidResponse(k, resp, tooLarge)
+		k.result = c.invalidResponse(k, resp, c.tooLarge())
 		return nil
 	}
 	lr := &limitedReader{r: resp.Body, n: c.maxResponse}
@@ -584,7 +589,7 @@ func (k *call) readBody(resp *http.Response) error {
 		k.result = c.transportError(k, k.ctx.Err())
 		return nil
 	case lr.over:
-		k.result = c.invalidResponse(k, resp, tooLarge)
+		k.result = c.invalidResponse(k, resp, c.tooLarge())
 		return nil
 	default:
 		return &cutBodyError{"reading the body: " + k.scrub(err.Error())}
