@@ -5,11 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	admin "github.com/admin/api-go"
 )
@@ -42,6 +45,20 @@ func (c *cannedRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return &http.Response{StatusCode: c.status, Header: h, Body: io.NopCloser(bytes.NewReader(c.body)),
 		ContentLength: int64(len(c.body)), Request: r}, nil
+}
+
+// watchdog panics, with every goroutine's stack, when one fuzz input takes
+// longer than a few seconds. A hang then crashes the fuzz worker, and the go
+// tool saves the input that caused it, rather than the run ending in a bare
+// "context deadline exceeded" with no input to replay.
+func watchdog(t *testing.T, input any) {
+	t.Helper()
+	timer := time.AfterFunc(10*time.Second, func() {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		panic(fmt.Sprintf("fuzz input %q still running after 10s:\n%s", input, buf))
+	})
+	t.Cleanup(func() { timer.Stop() })
 }
 
 func fuzzClient(t *testing.T, rt http.RoundTripper, opts ...admin.Option) *admin.Client {
@@ -89,6 +106,7 @@ func FuzzErrorResponse(f *testing.F) {
 	f.Add(500, []byte(`{"error": {"message": "you sent Bearer "}}`), "", 36)
 	f.Add(502, []byte{0xff, 0xfe, 0x00}, "1e9", 1)
 	f.Fuzz(func(t *testing.T, status int, body []byte, retryAfter string, echoAt int) {
+		watchdog(t, [4]any{status, body, retryAfter, echoAt})
 		if status < 0 {
 			status = -status
 		}
@@ -151,6 +169,7 @@ func FuzzUsersPage(f *testing.F) {
 	f.Add([]byte(`[]`))
 	f.Add([]byte(``))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		watchdog(t, body)
 		rt := &cannedRT{status: 200, body: body}
 		c := fuzzClient(t, rt)
 		pg, err := c.Users.List(context.Background(), &admin.ListUsersParams{Limit: 10})
@@ -205,6 +224,7 @@ func FuzzAdminsPage(f *testing.F) {
 	f.Add([]byte(`{"data": [{"id": "a2", "status": 4, "created_at": -1}]}`), "http://[::1]:x/?offset=1")
 	f.Add([]byte(`{"data": [{"id": "a2", "status": 4, "created_at": "1556638385"}], "next": 7}`), "")
 	f.Fuzz(func(t *testing.T, body []byte, next string) {
+		watchdog(t, [2]any{body, next})
 		// Put next into the body when the body is an object.
 		var m map[string]any
 		if next != "" && json.Unmarshal(body, &m) == nil && m != nil {
