@@ -14,7 +14,9 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -246,10 +248,10 @@ type call struct {
 	deadlineRA time.Duration // a wait not started because of the deadline
 	secrets    []string      // the Secret values of the request body
 
-	decode   func(io.Reader) error // reads a successful body; nil discards it
-	wantBody bool                  // a successful answer must have a body
-	result   *Error                // why the last successful answer was unusable
-	logged   int                   // the attempt last logged
+	decode   func([]byte) error // decodes a successful body; nil discards it
+	wantBody bool               // a successful answer must have a body
+	result   *Error             // why the last successful answer was unusable
+	logged   int                // the attempt last logged
 }
 
 func (k *call) onAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
@@ -420,10 +422,10 @@ func object[T any](ctx context.Context, c *Client, method, path string, query ur
 // already escaped) with query and a JSON body from in, and decodes a
 // successful response into out. A nil out discards the body.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	var decode func(io.Reader) error
+	var decode func([]byte) error
 	if out != nil {
 		tried := false
-		decode = func(body io.Reader) error {
+		decode = func(body []byte) error {
 			if tried { // a retry after a cut body: start from zero, not from its remains
 				if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
 					v.Elem().SetZero()
@@ -454,7 +456,7 @@ func decodeJSON(body io.Reader, out any) error {
 // successful body, which is read whole first (up to the client's maximum
 // response size); a nil decode leaves the body unread. wantBody says that
 // a 204, an empty body or a JSON null is an error.
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, in any, decode func(io.Reader) error, wantBody bool) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, in any, decode func([]byte) error, wantBody bool) (*http.Response, error) {
 	if ctx == nil {
 		return nil, invalidParam("ctx", "context is nil")
 	}
@@ -561,6 +563,41 @@ type cutBodyError struct{ msg string }
 
 func (e *cutBodyError) Error() string { return e.msg }
 
+// bodyBuffers holds the buffers successful bodies are read into: a body is
+// decoded before readBody returns, and nothing decoded refers to it.
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// putBodyBuffer returns buf to bodyBuffers unless it grew too large to keep.
+func putBodyBuffer(buf *[]byte) {
+	if cap(*buf) > maxPooledBuffer {
+		*buf = nil
+	}
+	*buf = (*buf)[:0]
+	bodyBuffers.Put(buf)
+}
+
+// readAll appends what r holds to b. size, when positive, is the length
+// the body says it has: b is grown to hold it at once, with a byte to
+// spare to see the end without growing again.
+func readAll(r io.Reader, b []byte, size int64) ([]byte, error) {
+	if size > 0 && int64(cap(b)-len(b)) <= size {
+		b = slices.Grow(b, int(size)+1)
+	}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
 // readBody reads and decodes a successful answer inside the retry loop, so
 // that a body cut short is retried like a lost answer. Any other problem
 // with the body is kept in k.result and ends the call.
@@ -582,7 +619,10 @@ func (k *call) readBody(resp *http.Response) error {
 		return nil
 	}
 	lr := &limitedReader{r: resp.Body, n: c.maxResponse}
-	data, err := io.ReadAll(lr)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	data, err := readAll(lr, (*buf)[:0], resp.ContentLength)
+	*buf = data
 	switch {
 	case err == nil:
 	case k.ctx.Err() != nil:
@@ -604,7 +644,7 @@ func (k *call) readBody(resp *http.Response) error {
 			return nil
 		}
 	}
-	if err := k.decode(bytes.NewReader(data)); err != nil {
+	if err := k.decode(data); err != nil {
 		var syntax *json.SyntaxError
 		if errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &syntax) && syntax.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n")))) {
 			return &cutBodyError{"the body ends too early: " + k.scrub(err.Error())}

@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -40,27 +39,13 @@ type objectDecoder interface {
 	decodeObject(s *scanner) bool
 }
 
-// decodeWire decodes the JSON value body holds into out, through out's
+// decodeWire decodes the JSON value data holds into out, through out's
 // fast decoder when it has one, and through decodeJSON otherwise or when
-// the fast decoder gives up.
-func decodeWire(body io.Reader, out any) error {
-	fd, ok := out.(fastDecoder)
-	if !ok || !fd.fastOK() {
-		return decodeJSON(body, out)
-	}
-	s := scanners.Get().(*scanner)
-	data, err := s.readAll(body)
-	if err != nil {
-		scanners.Put(s)
-		return err
-	}
-	if fd.decodeFast(data) {
-		s.release()
+// the fast decoder gives up. Nothing decoded refers to data afterwards.
+func decodeWire(data []byte, out any) error {
+	if fd, ok := out.(fastDecoder); ok && fd.fastOK() && fd.decodeFast(data) {
 		return nil
 	}
-	// The body stays with the fallback decoder, not with the pool.
-	s.body = nil
-	s.release()
 	return decodeJSON(bytes.NewReader(data), out)
 }
 
@@ -69,33 +54,8 @@ var scanners = sync.Pool{New: func() any { return new(scanner) }}
 // maxPooledBuffer is the largest buffer a scanner keeps for its next use.
 const maxPooledBuffer = 1 << 20
 
-// readAll reads r into the scanner's body buffer.
-func (s *scanner) readAll(r io.Reader) ([]byte, error) {
-	b := s.body[:0]
-	if br, ok := r.(*bytes.Reader); ok && cap(b) <= br.Len() {
-		b = make([]byte, 0, br.Len()+512) // room to see the end without growing
-	}
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			s.body = b
-			return b, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
 // release returns the scanner to the pool, without anything decoded.
 func (s *scanner) release() {
-	if cap(s.body) > maxPooledBuffer {
-		s.body = nil
-	}
 	if cap(s.buf) > maxPooledBuffer {
 		s.buf = nil
 	}
@@ -121,7 +81,6 @@ type scanner struct {
 	i     int
 	buf   []byte
 	spans []span
-	body  []byte // the pooled buffer readAll fills
 }
 
 // span is a string in scanner.buf.

@@ -54,7 +54,7 @@ func checkAgainstEncodingJSON(t *testing.T, tg fastTarget, data []byte) bool {
 	}
 
 	wire := tg.fresh()
-	wireErr := decodeWire(bytes.NewReader(data), wire)
+	wireErr := decodeWire(data, wire)
 	if (wireErr == nil) != (refErr == nil) {
 		t.Fatalf("%s: %q: decodeWire says %v, encoding/json %v", tg.name, data, wireErr, refErr)
 	}
@@ -214,7 +214,7 @@ func TestDecodeFastStringsStandAlone(t *testing.T) {
 	t.Parallel()
 	body := []byte(`{"id":"usr_1","name":"Ann","groups":["g1"]}`)
 	var u User
-	require.NoError(t, decodeWire(bytes.NewReader(body), &u))
+	require.NoError(t, decodeWire(body, &u))
 	copy(body, bytes.Repeat([]byte("x"), len(body)))
 	assert.Equal(t, User{ID: "usr_1", Name: "Ann", Groups: []string{"g1"}}, u)
 }
@@ -239,7 +239,7 @@ func TestDecodeFastAllocations(t *testing.T) {
 	body := typicalBodies(t)["user page"]
 	allocs := testing.AllocsPerRun(20, func() {
 		var w cursorPageWire[User]
-		if err := decodeWire(bytes.NewReader(body), &w); err != nil {
+		if err := decodeWire(body, &w); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -266,7 +266,7 @@ func BenchmarkDecodeUserPage(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
 			var w cursorPageWire[User]
-			if err := decodeWire(bytes.NewReader(body), &w); err != nil {
+			if err := decodeWire(body, &w); err != nil {
 				b.Fatal(err)
 			}
 		}

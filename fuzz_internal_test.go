@@ -160,7 +160,7 @@ func FuzzDecodePage(f *testing.F) {
 			style = kongStyle
 		}
 		var pg Page[fuzzItem]
-		bad, err := decodePage(strings.NewReader(string(body)), style, &pg)
+		bad, err := decodePage(body, style, &pg)
 		if err == nil && bad == "" {
 			checkDecodedPage(t, style, &pg, body)
 		}
@@ -181,7 +181,7 @@ func FuzzDecodePage(f *testing.F) {
 			t.Fatal(err)
 		}
 		pg = Page[fuzzItem]{}
-		bad, err = decodePage(strings.NewReader(string(b)), kongStyle, &pg)
+		bad, err = decodePage(b, kongStyle, &pg)
 		if err != nil {
 			t.Fatalf("%s: %v", b, err)
 		}

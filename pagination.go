@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"io"
 	"iter"
 	"net/http"
 	"net/url"
@@ -80,7 +79,7 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 	}
 	out := new(Page[T])
 	var bad string
-	_, err := p.c.send(ctx, http.MethodGet, u, nil, nil, func(body io.Reader) error {
+	_, err := p.c.send(ctx, http.MethodGet, u, nil, nil, func(body []byte) error {
 		var err error
 		bad, err = decodePage(body, p.style, out)
 		return err
@@ -118,7 +117,7 @@ const noData = "page has no data list"
 
 // decodePage decodes one page of either style into out. bad describes a
 // page that decoded but contradicts the contract.
-func decodePage[T any](body io.Reader, style pageStyle, out *Page[T]) (bad string, err error) {
+func decodePage[T any](body []byte, style pageStyle, out *Page[T]) (bad string, err error) {
 	switch style {
 	case kongStyle:
 		var w kongPageWire[T]
@@ -181,8 +180,14 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 			resp *Response
 			err  error
 		}
+		// The ids of the last non-empty page and of the page being
+		// fetched: the fetch checks its page against them off the
+		// caller's path, and the two sets trade places as pages arrive.
+		// Only one fetch runs at a time, so neither is shared.
+		prev := make(map[string]struct{})
+		next := make(map[string]struct{})
 		var inflight chan result
-		fetch := func(cursor string) {
+		fetch := func(cursor string, prev, cur map[string]struct{}) {
 			ch := make(chan result, 1)
 			inflight = ch
 			go func() {
@@ -193,6 +198,9 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 					fctx = CaptureResponse(ctx, resp)
 				}
 				pg, err := p.page(fctx, cursor)
+				if err == nil {
+					err = p.checkRepeats(pg, prev, cur)
+				}
 				ch <- result{pg, resp, err}
 			}()
 		}
@@ -203,13 +211,11 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 			}
 		}()
 
-		prev := make(map[string]struct{})
-		cur := make(map[string]struct{})
 		// Every cursor of the walk: one coming back means the server is
 		// going round in circles.
 		cursors := map[string]struct{}{cursor: {}}
 		empty := 0
-		fetch(cursor)
+		fetch(cursor, prev, next)
 		for {
 			r := <-inflight
 			inflight = nil
@@ -221,13 +227,18 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 				return
 			}
 			pg := r.page
+			if len(pg.Data) > 0 {
+				// next now holds this page's ids: it becomes the set the
+				// following page is checked against.
+				prev, next = next, prev
+			}
 			if pg.HasMore {
 				if _, seen := cursors[pg.NextCursor]; seen {
 					yield(zero, p.invalid("a page's next cursor is one this walk has already followed"))
 					return
 				}
 				cursors[pg.NextCursor] = struct{}{}
-				fetch(pg.NextCursor)
+				fetch(pg.NextCursor, prev, next)
 			}
 			if len(pg.Data) == 0 {
 				if !pg.HasMore {
@@ -240,20 +251,6 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 				continue
 			}
 			empty = 0
-			// An item on two non-empty pages in a row means the server
-			// lost its place; yielding it twice would be worse than
-			// stopping.
-			clear(cur)
-			for i := range pg.Data {
-				id := p.id(&pg.Data[i])
-				_, dupPrev := prev[id]
-				_, dupCur := cur[id]
-				if dupPrev || dupCur {
-					yield(zero, p.invalid("the server returned item "+strconv.Quote(id)+" twice"))
-					return
-				}
-				cur[id] = struct{}{}
-			}
 			for i := range pg.Data {
 				if !yield(pg.Data[i], nil) {
 					return
@@ -262,9 +259,29 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 			if !pg.HasMore {
 				return
 			}
-			prev, cur = cur, prev
 		}
 	}
+}
+
+// checkRepeats refuses a page that repeats an item of its own or of prev,
+// the last non-empty page before it: the server lost its place, and
+// yielding the item twice would be worse than stopping. An empty page is
+// not checked. cur is cleared and filled with the page's ids.
+func (p *pager[T]) checkRepeats(pg *Page[T], prev, cur map[string]struct{}) error {
+	if len(pg.Data) == 0 {
+		return nil
+	}
+	clear(cur)
+	for i := range pg.Data {
+		id := p.id(&pg.Data[i])
+		_, dupPrev := prev[id]
+		_, dupCur := cur[id]
+		if dupPrev || dupCur {
+			return p.invalid("the server returned item " + strconv.Quote(id) + " twice")
+		}
+		cur[id] = struct{}{}
+	}
+	return nil
 }
 
 // limitQuery validates the page size in field and sets it as query
