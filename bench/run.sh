@@ -32,8 +32,10 @@ for round in $(seq "$count"); do
   "$bt" -test.run '^$' -test.bench '^Benchmark(GetUser|CreateUser|ListPage)$' -test.benchtime 1s >>"$out/calls.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkInMemory$' -test.benchtime 1s >>"$out/inmemory.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterate$' -test.benchtime 1x -iterate 10000,100000 >>"$out/iterate.txt"
-  "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 1x >>"$out/work.txt"
-  "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 1x -work spin >>"$out/work-spin.txt"
+  for mode in sleep nanosleep spin; do
+    "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 5x -work "$mode" >>"$out/work-$mode.txt"
+    "$bt" -test.run '^$' -test.bench '^BenchmarkWorkBesideFetch$' -test.benchtime 300x -work "$mode" >>"$out/control-$mode.txt"
+  done
 done
 if [ "$million" = 1 ]; then
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterate$' -test.benchtime 1x -iterate 1000000 -peers floor,ogen,sdk >>"$out/million.txt"
@@ -64,10 +66,13 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt
   $benchstat -col /peer iterate.txt
   [ -s million.txt ] && $benchstat -col /peer million.txt
   echo
-  echo "## 1 ms of work per page (asleep)"
-  $benchstat -col /peer work.txt
-  echo "## 1 ms of work per page (CPU)"
-  $benchstat -col /peer work-spin.txt
+  for mode in sleep nanosleep spin; do
+    echo "## 1 ms of work per page ($mode)"
+    $benchstat -col /peer "work-$mode.txt"
+    echo "## control: the same work beside one plain fetch ($mode)"
+    $benchstat "control-$mode.txt"
+    echo
+  done
   echo
   echo "## the job against the rate limit"
   $benchstat -col /peer changes.txt
