@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	admin "github.com/admin/api-go"
+	"github.com/admin/api-go/admintest"
 )
 
 // page is one page a fake list endpoint answers.
@@ -362,5 +364,42 @@ func TestKongBadPages(t *testing.T) {
 		}
 		require.Len(t, errs, 1, body)
 		assert.ErrorIs(t, errs[0], admin.ErrInvalidResponse, body)
+	}
+}
+
+// TestPagesOutliveTheBodyBuffer checks that decoded items do not refer to
+// the buffer their body was read into: that buffer is pooled and the next
+// page is read into it.
+func TestPagesOutliveTheBodyBuffer(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t, admintest.WithSeedData(40, 0, 0))
+	ctx := context.Background()
+	var kept []admin.User
+	copies := map[string]string{} // id -> name, email and role, copied byte by byte
+	fingerprint := func(u admin.User) string {
+		return strings.Clone(u.Name) + "|" + strings.Clone(u.Email) + "|" + strings.Clone(string(u.Role))
+	}
+	cursor := ""
+	for {
+		pg, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 7, Cursor: cursor})
+		require.NoError(t, err)
+		for _, u := range pg.Data {
+			kept = append(kept, u)
+			copies[u.ID] = fingerprint(u)
+		}
+		if !pg.HasMore {
+			break
+		}
+		cursor = pg.NextCursor
+	}
+	// Many more bodies through the pool, of other sizes and contents.
+	for range 20 {
+		_, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 3})
+		require.NoError(t, err)
+	}
+	require.Len(t, copies, len(kept), "an item came twice")
+	require.Greater(t, len(kept), 40) // the 40 seeded and the server's own admin
+	for _, u := range kept {
+		assert.Equal(t, copies[u.ID], fingerprint(u), "user %s changed after later reads", u.ID)
 	}
 }
