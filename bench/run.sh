@@ -2,7 +2,7 @@
 # Runs every benchmark of docs/PERFORMANCE.md and compares the peers with
 # benchstat. The results go to bench/results/ (or $OUT).
 #
-#   bench/run.sh                 # the documented run: about 40 minutes
+#   bench/run.sh                 # the documented run: about 45 minutes
 #   COUNT=2 CHANGES=500 bench/run.sh   # a quicker look
 #
 # Rounds interleave the peers: each round runs every benchmark once, so a
