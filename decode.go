@@ -51,7 +51,8 @@ func decodeWire(data []byte, out any) error {
 
 var scanners = sync.Pool{New: func() any { return new(scanner) }}
 
-// maxPooledBuffer is the largest buffer a scanner keeps for its next use.
+// maxPooledBuffer is the largest buffer kept for its next use: a scanner's
+// scratch, or a body buffer (bodyBuffers).
 const maxPooledBuffer = 1 << 20
 
 // release returns the scanner to the pool, without anything decoded.
