@@ -1,0 +1,136 @@
+package admin
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// This file is the request path's one extension point: the attempt. Every
+// attempt of every call is paced by the Client's Limiter and watched by its
+// Observers, at one place in the request path, so that an Observer sees the
+// Limiter's waits as it sees the retry waits.
+
+// Scope names the rate budget an attempt draws on: one server and one
+// principal (an API key or an OAuth client).
+type Scope struct {
+	// Key is a hex SHA-256 of the base URL and the principal. Two
+	// organisations, or two keys of one organisation, never share a Key;
+	// the credential itself cannot be recovered from it.
+	Key string
+	// BaseURL is the Client's base URL.
+	BaseURL string
+}
+
+// A Limiter paces a Client's attempts to keep them within the server's rate
+// limit. The Client calls Wait before every attempt, retries and resends
+// included, and Observe once after each attempt that Wait let through, with
+// what its answer taught. A Limiter may be shared by many Clients, and by
+// many processes when its state lives elsewhere; it must be safe for
+// concurrent use.
+//
+// The default, NewAdaptiveLimiter, learns the limit from the server's
+// X-RateLimit-* headers and keeps this process below it.
+type Limiter interface {
+	// Wait blocks until the budget named by s allows one more attempt and
+	// returns nil. It returns an error, without waiting, when ctx is done
+	// or its deadline would pass first; the attempt is then not sent.
+	Wait(ctx context.Context, s Scope) error
+	// Observe reports the outcome of an attempt that Wait let through.
+	Observe(s Scope, o Outcome)
+}
+
+// Outcome is what the answer to one attempt taught about the rate limit.
+type Outcome struct {
+	StatusCode int           // the answer's status; 0 when no answer arrived
+	RateLimit  RateLimit     // from the X-RateLimit-* headers; zero when the answer had none
+	RetryAfter time.Duration // the wait a 429 or 503 asked for in Retry-After; 0 if none
+	Err        error         // why no answer arrived, when StatusCode is 0
+}
+
+// An Observer watches the calls a Client makes: each logical call, each of
+// its attempts, and each wait before an attempt. The methods of one call
+// are called in order, from one goroutine at a time; an Observer must be
+// safe for concurrent use across calls. It must not block: it runs on the
+// request path. Each method gets the context its predecessor returned, so
+// an Observer keeps what it needs of a call (a span) in that context.
+type Observer interface {
+	// StartCall is called before a call's first attempt. It returns the
+	// context for the rest of the call, derived from ctx.
+	StartCall(ctx context.Context, c CallInfo) context.Context
+	// Waited is called after each wait before an attempt.
+	Waited(ctx context.Context, w Wait)
+	// StartAttempt is called just before an attempt is sent. It may add
+	// headers to a.Header (trace context), and returns the context for
+	// the attempt, derived from ctx.
+	StartAttempt(ctx context.Context, a Attempt) context.Context
+	// EndAttempt is called when an attempt has its answer, or failed.
+	EndAttempt(ctx context.Context, r AttemptResult)
+	// EndCall is called once, as the call returns.
+	EndCall(ctx context.Context, r CallResult)
+}
+
+// CallInfo describes a logical call.
+type CallInfo struct {
+	Method string // the HTTP method
+	// Route is the path template below the base URL, such as
+	// "/users/{id}": never the path itself, so that ids, emails and
+	// names never reach a metric label or a span name.
+	Route   string
+	BaseURL string // the Client's base URL
+}
+
+// WaitReason says why a Client waited before an attempt.
+type WaitReason string
+
+// The reasons for a wait.
+const (
+	WaitBackoff    WaitReason = "backoff"     // the retry policy's backoff after a failed attempt
+	WaitRetryAfter WaitReason = "retry_after" // the server's Retry-After
+	WaitLimiter    WaitReason = "limiter"     // the Limiter
+)
+
+// Wait is one wait before an attempt.
+type Wait struct {
+	Reason   WaitReason
+	Duration time.Duration // how long the Client waited
+	Attempt  int           // the attempt the wait came before, 1 for the first
+}
+
+// Attempt describes one attempt as it is sent.
+type Attempt struct {
+	Number int // 1 for the first attempt; Number-1 is the resend count
+	// Header is the attempt's request header. An Observer may add to it,
+	// but must not keep it or read credentials from it.
+	Header http.Header
+}
+
+// RetryReason says why an attempt was followed by another.
+type RetryReason string
+
+// The reasons for a retry; an attempt that was not retried has none.
+const (
+	RetryStatus       RetryReason = "status"        // a 429, 500, 502, 503 or 504
+	RetryTransport    RetryReason = "transport"     // no answer arrived: a reset, a timeout
+	RetryCutBody      RetryReason = "cut_body"      // a successful answer whose body was cut short
+	RetryUnauthorized RetryReason = "token_refresh" // a 401 to a token, refreshed and sent again
+)
+
+// AttemptResult is the outcome of one attempt.
+type AttemptResult struct {
+	Number     int           // as in Attempt
+	StatusCode int           // 0 when no answer arrived
+	Duration   time.Duration // from sending to the answer's body read
+	Err        error         // why no usable answer arrived, if none did
+	Retry      RetryReason   // why another attempt follows; "" when none does
+}
+
+// CallResult is the outcome of a logical call.
+type CallResult struct {
+	Attempts   int           // attempts made, retries and resends included
+	StatusCode int           // the last answer's status; 0 when none arrived
+	RequestID  string        // the last answer's X-Request-Id
+	Replayed   bool          // the server answered from its idempotency store
+	Duration   time.Duration // from StartCall to EndCall, waits included
+	Err        error         // nil on success; otherwise the error the call returns
+}
