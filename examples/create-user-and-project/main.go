@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	var role string
 	fs.StringVar(&o.email, "email", "", "the user's email (required)")
 	fs.StringVar(&o.name, "name", "", "the user's name, if the user is created (default: the email's local part)")
-	fs.StringVar(&role, "role", string(admin.RoleResearcher), "the user's role, if the user is created")
+	fs.StringVar(&role, "role", string(admin.RoleResearcher), "the user's `role`, if the user is created: one of "+cli.RoleNames())
 	fs.BoolVar(&o.invite, "invite", true, "email a new user an invitation")
 	fs.StringVar(&o.project, "project", "", "the project's name (required)")
 	fs.StringVar(&o.description, "description", "", "the project's description, if the project is created")
@@ -49,11 +49,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	o.role = admin.Role(role)
 	switch {
 	case o.email == "":
-		return errors.New("-email is required")
+		return cli.Usagef("-email is required")
 	case o.project == "":
-		return errors.New("-project is required")
+		return cli.Usagef("-project is required")
 	case !o.role.Valid():
-		return fmt.Errorf("-role %q: unknown role", role)
+		return cli.Usagef("-role %q: unknown role; the roles are %s", role, cli.RoleNames())
 	}
 	if o.name == "" {
 		o.name, _, _ = strings.Cut(o.email, "@")

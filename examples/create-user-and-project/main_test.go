@@ -161,25 +161,38 @@ func TestProjectOnAnotherCluster(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
 	srv := clitest.Server(t)
+	const pre = "create-user-and-project: "
 	tests := []struct {
 		args []string
-		want string
+		code int    // exit status
+		line string // what Main prints on stderr
 	}{
-		{[]string{"-project", "p"}, "-email is required"},
-		{[]string{"-email", "a@example.com"}, "-project is required"},
-		{[]string{"-email", "a@example.com", "-project", "p", "-role", "boss"}, `-role "boss": unknown role`},
-		{[]string{"-email", "a@example.com", "-project", "p", "-cluster", "nowhere"}, `no cluster with id or name "nowhere"`},
-		{[]string{"-email", "not an email", "-project", "p"}, "create user not an email"},
+		{[]string{"-nope"}, 2, pre + "flag provided but not defined: -nope; -h for help\n"},
+		{[]string{"-email"}, 2, pre + "flag needs an argument: -email; -h for help\n"},
+		{[]string{"-email", "a@example.com", "-project", "p", "extra"}, 2, pre + `unexpected argument "extra"; -h for help` + "\n"},
+		{[]string{"-project", "p"}, 2, pre + "-email is required; -h for help\n"},
+		{[]string{"-email", "a@example.com"}, 2, pre + "-project is required; -h for help\n"},
+		{[]string{"-email", "a@example.com", "-project", "p", "-role", "boss"}, 2, pre + `-role "boss": unknown role; ` +
+			"the roles are admin, editor, viewer, department_admin, researcher, research_manager, ml_engineer; -h for help\n"},
+		{[]string{"-email", "a@example.com", "-project", "p", "-cluster", "nowhere"}, 1, pre + `no cluster with id or name "nowhere"` + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
 			r := clitest.Run(t.Context(), run, clitest.Env(srv), tt.args...)
 			require.Error(t, r.Err)
-			assert.Contains(t, r.Err.Error(), tt.want)
+			assert.Empty(t, r.Stderr, "errors are printed once, by Main")
+			code, line := r.Exit(prog)
+			assert.Equal(t, tt.code, code)
+			assert.Equal(t, tt.line, line)
 		})
 	}
-	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-h")
+	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-email", "not an email", "-project", "p")
+	require.Error(t, r.Err)
+	assert.Contains(t, r.Err.Error(), "create user not an email")
+	code, _ := r.Exit(prog)
+	assert.Equal(t, 1, code, "the server's refusal is not a usage error")
+	r = clitest.Run(t.Context(), run, clitest.Env(srv), "-h")
 	require.ErrorIs(t, r.Err, flag.ErrHelp)
 	assert.Contains(t, r.Stderr, "Usage: create-user-and-project -email EMAIL -project NAME")
 	assert.False(t, slices.ContainsFunc(srv.Requests(), func(rr admintest.RecordedRequest) bool { return rr.Method != http.MethodGet }),

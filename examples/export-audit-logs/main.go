@@ -62,11 +62,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	switch {
 	case o.limit < 1 || o.limit > 100:
-		return fmt.Errorf("-limit %d: want 1 to 100", o.limit)
+		return cli.Usagef("-limit %d: want 1 to 100", o.limit)
 	case o.maxPages < 0:
-		return fmt.Errorf("-max-pages %d: must not be negative", o.maxPages)
+		return cli.Usagef("-max-pages %d: must not be negative", o.maxPages)
 	case o.resume && o.state == "":
-		return errors.New("-resume needs a state file: give -o or -state")
+		return cli.Usagef("-resume needs the state file of an export: give the -o FILE (or -state FILE) it was started with")
 	}
 
 	st, err := startState(fs, o, time.Now())
@@ -118,7 +118,7 @@ func startState(fs *flag.FlagSet, o options, now time.Time) (State, error) {
 			}
 		})
 		if len(given) > 0 {
-			return State{}, fmt.Errorf("-resume continues the saved query; do not give %v", given)
+			return State{}, cli.Usagef("-resume continues the saved query; do not give %v", given)
 		}
 		return saved, nil
 	}
@@ -128,13 +128,13 @@ func startState(fs *flag.FlagSet, o options, now time.Time) (State, error) {
 	q := Query{Action: o.action, UserID: o.user}
 	var err error
 	if q.Since, err = parseTime(o.since, now); err != nil {
-		return State{}, fmt.Errorf("-since: %w", err)
+		return State{}, cli.Usagef("-since: %w", err)
 	}
 	if q.Until, err = parseTime(o.until, now); err != nil {
-		return State{}, fmt.Errorf("-until: %w", err)
+		return State{}, cli.Usagef("-until: %w", err)
 	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Until.After(q.Since) {
-		return State{}, errors.New("-until must be after -since")
+		return State{}, cli.Usagef("-until must be after -since")
 	}
 	return State{Version: stateVersion, Query: q}, nil
 }

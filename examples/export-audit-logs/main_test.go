@@ -227,7 +227,7 @@ func TestExportRefusals(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"resume without state", []string{"-resume"}, "-resume needs a state file: give -o or -state"},
+		{"resume without state", []string{"-resume"}, "-resume needs the state file of an export: give the -o FILE (or -state FILE) it was started with"},
 		{"resume with no state file", []string{"-resume", "-o", filepath.Join(dir, "none.jsonl")}, "-resume: no state file"},
 		{"resume with a new query", []string{"-resume", "-o", unfinished, "-since", "1h"}, "-resume continues the saved query; do not give [-since]"},
 		{"unfinished export", []string{"-o", unfinished}, "holds an unfinished export: continue it with -resume"},

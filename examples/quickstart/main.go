@@ -31,7 +31,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return err
 	}
 	if *n < 1 || *n > 100 {
-		return fmt.Errorf("-n %d: want 1 to 100", *n)
+		return cli.Usagef("-n %d: want 1 to 100", *n)
 	}
 
 	// Connect: the real API when ADMIN_API_KEY is set, else a fake one.

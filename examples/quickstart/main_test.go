@@ -63,11 +63,25 @@ func TestQuickstartErrors(t *testing.T) {
 		assert.Contains(t, r.Stderr, "Usage: quickstart")
 		assert.Contains(t, r.Stderr, "ADMIN_API_KEY")
 	})
-	for _, n := range []string{"0", "101"} {
-		t.Run("bad count "+n, func(t *testing.T) {
+	usage := []struct {
+		args []string
+		line string
+	}{
+		{[]string{"-n", "0"}, "quickstart: -n 0: want 1 to 100; -h for help\n"},
+		{[]string{"-n", "101"}, "quickstart: -n 101: want 1 to 100; -h for help\n"},
+		{[]string{"-n", "x"}, `quickstart: invalid value "x" for flag -n: parse error; -h for help` + "\n"},
+		{[]string{"-nope"}, "quickstart: flag provided but not defined: -nope; -h for help\n"},
+		{[]string{"extra"}, `quickstart: unexpected argument "extra"; -h for help` + "\n"},
+	}
+	for _, tt := range usage {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
-			r := clitest.Run(t.Context(), run, clitest.Env(srv), "-n", n)
-			require.EqualError(t, r.Err, "-n "+n+": want 1 to 100")
+			r := clitest.Run(t.Context(), run, clitest.Env(srv), tt.args...)
+			require.Error(t, r.Err)
+			assert.Empty(t, r.Stderr, "no usage dump: Main prints one line")
+			code, line := r.Exit(prog)
+			assert.Equal(t, 2, code)
+			assert.Equal(t, tt.line, line)
 		})
 	}
 	t.Run("wrong key", func(t *testing.T) {

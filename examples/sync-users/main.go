@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,11 +73,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	switch {
 	case o.file == "":
-		return errors.New("-file is required")
+		return cli.Usagef("-file is required")
+	case o.format != "" && o.format != "csv" && o.format != "json":
+		return cli.Usagef("-format %q: want csv or json", o.format)
 	case o.concurrency < 1 || o.concurrency > 64:
-		return fmt.Errorf("-concurrency %d: want 1 to 64", o.concurrency)
+		return cli.Usagef("-concurrency %d: want 1 to 64", o.concurrency)
 	case o.rate < 0:
-		return fmt.Errorf("-rate %v: must not be negative", o.rate)
+		return cli.Usagef("-rate %v: must not be negative", o.rate)
 	}
 	records, err := readFile(o.file, o.format)
 	if err != nil {

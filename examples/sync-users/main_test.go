@@ -309,15 +309,18 @@ func TestSyncRefusals(t *testing.T) {
 	txt := write("people.txt", theFile)
 	tests := []struct {
 		args []string
+		code int // exit status
 		want string
 	}{
-		{nil, "-file is required"},
-		{[]string{"-file", empty}, "lists no users; refusing to deactivate everyone"},
-		{[]string{"-file", bad}, "bad.json: 2 problem(s) in the file: record 1 (x): invalid email; record 1 (x): name is empty"},
-		{[]string{"-file", txt}, "give -format csv or -format json"},
-		{[]string{"-file", filepath.Join(dir, "none.csv")}, "no such file"},
-		{[]string{"-file", f.file, "-concurrency", "0"}, "-concurrency 0: want 1 to 64"},
-		{[]string{"-file", f.file, "-rate", "-1"}, "-rate -1: must not be negative"},
+		{nil, 2, "-file is required"},
+		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"-file", f.file, "-format", "xml"}, 2, `-format "xml": want csv or json`},
+		{[]string{"-file", f.file, "-concurrency", "0"}, 2, "-concurrency 0: want 1 to 64"},
+		{[]string{"-file", f.file, "-rate", "-1"}, 2, "-rate -1: must not be negative"},
+		{[]string{"-file", empty}, 1, "lists no users; refusing to deactivate everyone"},
+		{[]string{"-file", bad}, 1, "bad.json: 2 problem(s) in the file: record 1 (x): invalid email; record 1 (x): name is empty"},
+		{[]string{"-file", txt}, 1, "give -format csv or -format json"},
+		{[]string{"-file", filepath.Join(dir, "none.csv")}, 1, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -325,6 +328,10 @@ func TestSyncRefusals(t *testing.T) {
 			r := clitest.Run(t.Context(), run, f.env, tt.args...)
 			require.Error(t, r.Err)
 			assert.Contains(t, r.Err.Error(), tt.want)
+			assert.Empty(t, r.Stderr)
+			code, line := r.Exit(prog)
+			assert.Equal(t, tt.code, code)
+			assert.Equal(t, 1, strings.Count(line, "\n"), line)
 		})
 	}
 	r := clitest.Run(t.Context(), run, f.env, "-file", txt, "-format", "csv", "-dry-run")

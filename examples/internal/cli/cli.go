@@ -25,9 +25,7 @@ type RunFunc func(ctx context.Context, args []string, env func(string) string, s
 
 // Main runs run with the process's arguments, environment and standard
 // streams, cancels its context on SIGINT or SIGTERM (a second one kills
-// the process), and exits: 0 on
-// success or -h, 2 on a usage error (the flag package has printed it
-// already), 1 on any other error after printing "prog: error".
+// the process), and exits with the status ExitCode gives.
 func Main(prog string, run RunFunc) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -39,17 +37,20 @@ func Main(prog string, run RunFunc) {
 	os.Exit(ExitCode(prog, err, os.Stderr))
 }
 
-// ExitCode reports err on stderr as "prog: err" and returns the exit status
-// it calls for.
+// ExitCode reports err on stderr in one line and returns the exit status
+// it calls for: 0 on success or -h; 2 on a usage error (see Usagef),
+// reported as "prog: error; -h for help"; 1 on any other error, reported
+// as "prog: error".
 func ExitCode(prog string, err error, stderr io.Writer) int {
-	var ue usageError
+	var ue *usageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue):
+		_, _ = fmt.Fprintf(stderr, "%s: %s; -h for help\n", prog, oneLine(err.Error()))
 		return 2
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	msg := oneLine(err.Error())
 	if errors.Is(err, context.Canceled) && !strings.Contains(msg, "interrupted") {
 		msg = "interrupted: " + msg
 	}
@@ -57,12 +58,19 @@ func ExitCode(prog string, err error, stderr io.Writer) int {
 	return 1
 }
 
-// usageError is a flag error that the flag package has already printed
-// along with the usage.
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+// usageError is a mistake in how a program was called: an unknown flag,
+// a bad flag value, a missing required flag.
 type usageError struct{ err error }
 
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// Usagef returns a usage error, for which Main exits with status 2.
+func Usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
 
 // EnvHelp is the part of every program's usage that explains the
 // environment.
@@ -76,36 +84,66 @@ Without credentials the program starts an embedded fake server (admintest)
 with seed data, and says so on stderr.`
 
 // NewFlagSet returns a flag set for prog whose -h prints usage (one line
-// saying what the program does and how to call it), the flags and EnvHelp
-// on stderr.
+// saying how to call the program, then what it does), the flags and
+// EnvHelp on stderr. Parse it with Parse.
 func NewFlagSet(prog, usage string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // Parse reports errors itself, in one line
 	fs.Usage = func() {
 		_, _ = fmt.Fprintf(stderr, "Usage: %s\n\nFlags:\n", usage)
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 		_, _ = fmt.Fprintf(stderr, "\n%s\n", EnvHelp)
 	}
 	return fs
 }
 
-// Parse parses args with fs. A parse error comes back as an error that
-// Main turns into exit status 2 without printing it again; -h comes back
-// as flag.ErrHelp. Positional arguments are refused.
+// Parse parses args with fs, a flag set from NewFlagSet. -h prints the
+// usage and comes back as flag.ErrHelp. An unknown flag, a bad value or a
+// positional argument comes back as a usage error, printed by nothing:
+// Main reports it in one line.
 func Parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
-		_, _ = fmt.Fprintln(fs.Output(), err)
-		fs.Usage()
-		return usageError{err}
+	usage := fs.Usage
+	fs.Usage = func() {} // the flag package calls it on every error
+	err := fs.Parse(args)
+	fs.Usage = usage
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return err
+	case err != nil:
+		return &usageError{err}
+	case fs.NArg() > 0:
+		return Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// Plural returns n and noun, with an "s" unless n is 1: "1 page", "2 pages".
+func Plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Roles returns the user roles the API knows, for messages that list them.
+func Roles() []admin.Role {
+	return []admin.Role{admin.RoleAdmin, admin.RoleEditor, admin.RoleViewer, admin.RoleDepartmentAdmin,
+		admin.RoleResearcher, admin.RoleResearchManager, admin.RoleMLEngineer}
+}
+
+// RoleNames returns Roles as one comma-separated string.
+func RoleNames() string {
+	var b strings.Builder
+	for i, r := range Roles() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(r))
+	}
+	return b.String()
 }
 
 // Seed says what an embedded server starts with, and may prepare it

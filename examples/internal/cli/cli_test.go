@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"testing"
 
 	admin "github.com/admin/api-go"
@@ -28,7 +29,9 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"success", nil, 0, ""},
 		{"help", flag.ErrHelp, 0, ""},
-		{"usage", usageErr, 2, ""},
+		{"unknown flag", usageErr, 2, "prog: flag provided but not defined: -nope; -h for help\n"},
+		{"usagef", cli.Usagef("-n %d: want 1 to 100", 0), 2, "prog: -n 0: want 1 to 100; -h for help\n"},
+		{"wrapped usage", fmt.Errorf("check: %w", cli.Usagef("-x")), 2, "prog: check: -x; -h for help\n"},
 		{"failure", errors.New("boom\nsecond line"), 1, "prog: boom second line\n"},
 		{"cancelled", fmt.Errorf("list: %w", context.Canceled), 1, "prog: interrupted: list: context canceled\n"},
 		{"interrupted", fmt.Errorf("interrupted; run again: %w", context.Canceled), 1, "prog: interrupted; run again: context canceled\n"},
@@ -45,22 +48,68 @@ func TestExitCode(t *testing.T) {
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	var stderr bytes.Buffer
-	fs := cli.NewFlagSet("prog", "prog [-x]\n\nDoes things.", &stderr)
-	x := fs.Bool("x", false, "do x")
-	require.NoError(t, cli.Parse(fs, []string{"-x"}))
-	assert.True(t, *x)
-	assert.Empty(t, stderr.String())
+	tests := []struct {
+		name    string
+		args    []string
+		x       bool
+		err     string // "" for success
+		usage   bool   // the whole usage is printed
+		isUsage bool   // the error is a usage error (exit status 2)
+	}{
+		{name: "flag", args: []string{"-x"}, x: true},
+		{name: "no flags", args: nil},
+		{name: "help", args: []string{"-h"}, err: flag.ErrHelp.Error(), usage: true},
+		{name: "unknown flag", args: []string{"-nope"}, err: "flag provided but not defined: -nope", isUsage: true},
+		{name: "bad value", args: []string{"-x=maybe"}, err: `invalid boolean value "maybe" for -x: parse error`, isUsage: true},
+		{name: "positional argument", args: []string{"-x", "extra"}, err: `unexpected argument "extra"`, isUsage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stderr bytes.Buffer
+			fs := cli.NewFlagSet("prog", "prog [-x]\n\nDoes things.", &stderr)
+			x := fs.Bool("x", false, "do x")
+			err := cli.Parse(fs, tt.args)
+			if tt.err == "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.x, *x)
+			} else {
+				require.EqualError(t, err, tt.err)
+			}
+			if tt.usage {
+				assert.Equal(t, "Usage: prog [-x]\n\nDoes things.\n\nFlags:\n  -x\tdo x\n\n"+cli.EnvHelp+"\n", stderr.String())
+			} else {
+				assert.Empty(t, stderr.String(), "only -h prints the usage; errors are Main's to print")
+			}
+			code := cli.ExitCode("prog", err, io.Discard)
+			switch {
+			case tt.isUsage:
+				assert.Equal(t, 2, code)
+			default:
+				assert.Equal(t, 0, code)
+			}
+		})
+	}
+}
 
-	require.ErrorIs(t, cli.Parse(fs, []string{"-h"}), flag.ErrHelp)
-	assert.Contains(t, stderr.String(), "Usage: prog [-x]\n\nDoes things.\n\nFlags:\n  -x\tdo x\n")
-	assert.Contains(t, stderr.String(), "ADMIN_API_KEY")
+func TestPlural(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		n    int64
+		want string
+	}{{0, "0 events"}, {1, "1 event"}, {2, "2 events"}, {-1, "-1 events"}}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, cli.Plural(tt.n, "event"))
+	}
+}
 
-	stderr.Reset()
-	err := cli.Parse(fs, []string{"extra"})
-	require.EqualError(t, err, `unexpected argument "extra"`)
-	assert.Contains(t, stderr.String(), "unexpected argument")
-	assert.Equal(t, 2, cli.ExitCode("prog", err, &bytes.Buffer{}))
+func TestRoles(t *testing.T) {
+	t.Parallel()
+	for _, r := range cli.Roles() {
+		assert.True(t, r.Valid(), r)
+	}
+	assert.Len(t, cli.Roles(), 7)
+	assert.Equal(t, "admin, editor, viewer, department_admin, researcher, research_manager, ml_engineer", cli.RoleNames())
 }
 
 func TestConnect(t *testing.T) {

@@ -36,6 +36,14 @@ type Result struct {
 	Err            error
 }
 
+// Exit returns the exit status cli.Main would give r's error and the line
+// it would print on stderr for it.
+func (r Result) Exit(prog string) (code int, line string) {
+	var b bytes.Buffer
+	code = cli.ExitCode(prog, r.Err, &b)
+	return code, b.String()
+}
+
 // Run calls run with args and env and collects its output.
 func Run(ctx context.Context, run cli.RunFunc, env func(string) string, args ...string) Result {
 	var out, errb bytes.Buffer
