@@ -30,17 +30,19 @@ func main() { cli.Main(prog, run) }
 type options struct {
 	since, until, action, user string
 	out, state                 string
-	resume                     bool
+	resume, force              bool
 	limit, maxPages            int
 }
 
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet(prog, prog+" [-since T] [-until T] [-action A] [-user ID] [-o FILE] [-state FILE] [-resume]\n\n"+
+	fs := cli.NewFlagSet(prog, prog+" [-since T] [-until T] [-action A] [-user ID] [-o FILE [-force]] [-state FILE] [-resume]\n\n"+
 		"Writes audit events to JSON Lines (stdout, or FILE), oldest first, with progress on\n"+
 		"stderr. T is RFC 3339, a date (YYYY-MM-DD), or a duration before now (90m, 24h, 7d).\n"+
 		"After each page written and synced, the cursor is saved atomically in the state file;\n"+
 		"-resume continues from it with the query the export started with, cutting the output\n"+
-		"back to the last complete page, so no event is lost or written twice.", stderr)
+		"back to the last complete page, so no event is lost or written twice.\n"+
+		"An existing FILE or state file is never overwritten without -force. An export that\n"+
+		"fails before its first page is written leaves no file behind.", stderr)
 	var o options
 	fs.StringVar(&o.since, "since", "24h", "only events at or after `T`")
 	fs.StringVar(&o.until, "until", "", "only events before `T` (default: no bound)")
@@ -49,6 +51,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.StringVar(&o.out, "o", "", "write to `FILE` instead of stdout")
 	fs.StringVar(&o.state, "state", "", "state `FILE` (default: FILE.state with -o; none on stdout unless given)")
 	fs.BoolVar(&o.resume, "resume", false, "continue the export saved in the state file")
+	fs.BoolVar(&o.force, "force", false, "start afresh, overwriting FILE and the state file")
 	fs.IntVar(&o.limit, "limit", 100, "events per page (1-100)")
 	fs.IntVar(&o.maxPages, "max-pages", 0, "stop after this many pages, to be resumed later (0: no limit)")
 	if err := cli.Parse(fs, args); err != nil {
@@ -65,6 +68,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return cli.Usagef("-limit %d: want 1 to 100", o.limit)
 	case o.maxPages < 0:
 		return cli.Usagef("-max-pages %d: must not be negative", o.maxPages)
+	case o.resume && o.force:
+		return cli.Usagef("-resume continues an export and -force starts one afresh: give one of them")
 	case o.resume && o.state == "":
 		return cli.Usagef("-resume needs the state file of an export: give the -o FILE (or -state FILE) it was started with")
 	}
@@ -74,8 +79,13 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return err
 	}
 	if st.Done {
-		fmt.Fprintf(stderr, "%s: the export in %s is complete (%d events); nothing to do\n", prog, o.state, st.Events)
+		fmt.Fprintf(stderr, "%s: the export in %s is complete (%s); nothing to do\n", prog, o.state, cli.Plural(st.Events, "event"))
 		return nil
+	}
+	if !o.resume && !o.force && o.out != "" {
+		if _, err := os.Stat(o.out); err == nil {
+			return fmt.Errorf("%s exists: give -force to overwrite it, or another -o", o.out)
+		}
 	}
 
 	conn, err := cli.Connect(ctx, prog, env, stderr, cli.Seed{Users: 5, Groups: 2, Prepare: makeActivity})
@@ -87,16 +97,19 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return errors.New("-resume needs the real API: the embedded server starts afresh on each run")
 	}
 
-	w, closeOut, err := openOutput(o, &st, stdout)
-	if err != nil {
-		return err
+	w := &output{o: o, st: &st, stdout: stdout}
+	defer w.close()
+	if o.resume {
+		if err := w.open(); err != nil {
+			return err
+		}
 	}
-	defer closeOut()
 	return export(ctx, conn.Client, o, st, w, stderr)
 }
 
 // startState returns the state to start from: the saved one with -resume,
-// a new one from the flags otherwise.
+// a new one from the flags otherwise. Without -force, a fresh export does
+// not replace a saved one.
 func startState(fs *flag.FlagSet, o options, now time.Time) (State, error) {
 	var saved State
 	var ok bool
@@ -122,8 +135,13 @@ func startState(fs *flag.FlagSet, o options, now time.Time) (State, error) {
 		}
 		return saved, nil
 	}
-	if ok && !saved.Done {
-		return State{}, fmt.Errorf("%s holds an unfinished export: continue it with -resume, or remove the file to start again", o.state)
+	switch {
+	case ok && saved.Done && !o.force:
+		return State{}, fmt.Errorf("%s records a complete export (%s): give -force to export again over it, or another -o",
+			o.state, cli.Plural(saved.Events, "event"))
+	case ok && !o.force:
+		return State{}, fmt.Errorf("%s holds an unfinished export (%s so far): continue it with -resume, or give -force to start again",
+			o.state, cli.Plural(saved.Events, "event"))
 	}
 	q := Query{Action: o.action, UserID: o.user}
 	var err error
@@ -140,43 +158,57 @@ func startState(fs *flag.FlagSet, o options, now time.Time) (State, error) {
 }
 
 // output is where events go: a file that is synced after each page, or
-// stdout.
+// stdout. A new file is only created when the first page has arrived, so
+// that an export that fails at once leaves nothing behind.
 type output struct {
-	bw   *bufio.Writer
-	file *os.File // nil for stdout
+	o      options
+	st     *State
+	stdout io.Writer
+	bw     *bufio.Writer // nil until open
+	file   *os.File      // nil for stdout
 }
 
-// openOutput opens the output: stdout, a new file, or (resuming) the file
-// cut back to the size saved with the last complete page.
-func openOutput(o options, st *State, stdout io.Writer) (*output, func(), error) {
-	if o.out == "" {
-		return &output{bw: bufio.NewWriter(stdout)}, func() {}, nil
+// open opens the output: stdout, a new file, or (resuming) the file cut
+// back to the size saved with the last complete page.
+func (w *output) open() error {
+	if w.bw != nil {
+		return nil
+	}
+	if w.o.out == "" {
+		w.bw = bufio.NewWriter(w.stdout)
+		return nil
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	if o.resume {
+	if w.o.resume {
 		flags = os.O_WRONLY
+	} else if w.o.state != "" {
+		// -force: the old state must not outlive the output it described.
+		if err := os.Remove(w.o.state); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
 	}
-	f, err := os.OpenFile(o.out, flags, 0o644)
+	f, err := os.OpenFile(w.o.out, flags, 0o644)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	if o.resume {
+	if w.o.resume {
 		fi, err := f.Stat()
-		if err == nil && fi.Size() < st.OutputSize {
-			err = fmt.Errorf("%s has %d bytes, fewer than the %d the state file recorded: was it changed?", o.out, fi.Size(), st.OutputSize)
+		if err == nil && fi.Size() < w.st.OutputSize {
+			err = fmt.Errorf("%s has %d bytes, fewer than the %d the state file recorded: was it changed?", w.o.out, fi.Size(), w.st.OutputSize)
 		}
 		if err == nil {
-			err = f.Truncate(st.OutputSize)
+			err = f.Truncate(w.st.OutputSize)
 		}
 		if err == nil {
-			_, err = f.Seek(st.OutputSize, io.SeekStart)
+			_, err = f.Seek(w.st.OutputSize, io.SeekStart)
 		}
 		if err != nil {
 			_ = f.Close()
-			return nil, nil, err
+			return err
 		}
 	}
-	return &output{bw: bufio.NewWriter(f), file: f}, func() { _ = f.Close() }, nil
+	w.bw, w.file = bufio.NewWriter(f), f
+	return nil
 }
 
 // flush makes everything written so far durable.
@@ -190,73 +222,100 @@ func (w *output) flush() error {
 	return nil
 }
 
-// export walks the log page by page from st.Cursor. The iterator
-// (AuditLogs.All) would hide page boundaries, and resuming needs them: a
-// cursor is only saved once its page is written and synced.
+func (w *output) close() {
+	if w.file != nil {
+		_ = w.file.Close()
+	}
+}
+
+// export walks the log page by page from st.Cursor, and saves the state
+// after each page: a cursor is only saved once its page is written and
+// synced.
 func export(ctx context.Context, c *admin.Client, o options, st State, w *output, stderr io.Writer) error {
 	p := admin.ListAuditLogsParams{Action: st.Query.Action, UserID: st.Query.UserID,
 		StartTime: st.Query.Since, EndTime: st.Query.Until, Limit: o.limit}
-	if o.state != "" && !o.resume {
-		if err := saveState(o.state, st); err != nil {
-			return err
-		}
-	}
 	if o.resume {
-		fmt.Fprintf(stderr, "%s: resuming after %d events (%d pages)\n", prog, st.Events, st.Pages)
+		fmt.Fprintf(stderr, "%s: resuming after %s (%s)\n", prog, cli.Plural(st.Events, "event"), cli.Plural(int64(st.Pages), "page"))
 	}
 	for pages := 0; o.maxPages == 0 || pages < o.maxPages; pages++ {
 		p.Cursor = st.Cursor
 		page, err := c.AuditLogs.List(ctx, &p)
 		if err != nil {
-			return stopped(st, o, fmt.Errorf("list audit logs: %w", err), stderr)
+			return stopped(st, o, fmt.Errorf("list audit logs: %w", err))
 		}
 		if page.HasMore && page.NextCursor == "" {
-			return fmt.Errorf("list audit logs: the server says there is more but gave no cursor")
+			return stopped(st, o, errors.New("list audit logs: the server says there is more but gave no cursor"))
 		}
-		var n int64
-		for _, ev := range page.Data {
-			b, err := json.Marshal(ev)
-			if err != nil {
-				return fmt.Errorf("encode event %s: %w", ev.ID, err)
-			}
-			b = append(b, '\n')
-			if _, err := w.bw.Write(b); err != nil {
-				return fmt.Errorf("write: %w", err)
-			}
-			n += int64(len(b))
+		if err := writePage(w, &st, page); err != nil {
+			return stopped(st, o, err)
 		}
-		if err := w.flush(); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-		st.Pages++
-		st.Events += int64(len(page.Data))
-		st.OutputSize += n
-		st.Cursor, st.Done = page.NextCursor, !page.HasMore
 		if o.state != "" {
 			if err := saveState(o.state, st); err != nil {
-				return err
+				return stopped(st, o, err)
 			}
 		}
 		last := "-"
 		if k := len(page.Data); k > 0 {
 			last = page.Data[k-1].CreatedAt.Format(time.RFC3339)
 		}
-		fmt.Fprintf(stderr, "%s: page %d: %d events, %d in all, up to %s\n", prog, st.Pages, len(page.Data), st.Events, last)
+		fmt.Fprintf(stderr, "%s: page %d: %s, %d in all, up to %s\n", prog, st.Pages, cli.Plural(int64(len(page.Data)), "event"), st.Events, last)
 		if st.Done {
-			fmt.Fprintf(stderr, "%s: done: %d events\n", prog, st.Events)
+			fmt.Fprintf(stderr, "%s: done: %s\n", prog, cli.Plural(st.Events, "event"))
 			return nil
 		}
 	}
-	fmt.Fprintf(stderr, "%s: stopped after %d pages as -max-pages asks; run again with -resume to continue\n", prog, o.maxPages)
+	fmt.Fprintf(stderr, "%s: stopped after %s as -max-pages asks; %s\n", prog, cli.Plural(int64(o.maxPages), "page"), howToContinue(o))
 	return nil
 }
 
-// stopped explains how to continue an export that err interrupted.
-func stopped(st State, o options, err error, stderr io.Writer) error {
-	if o.state != "" {
-		fmt.Fprintf(stderr, "%s: stopped after %d events; run again with -resume to continue\n", prog, st.Events)
+// writePage writes the events of page and syncs them, and records them in
+// st.
+func writePage(w *output, st *State, page *admin.Page[admin.AuditEvent]) error {
+	if err := w.open(); err != nil {
+		return err
 	}
-	return err
+	var n int64
+	for _, ev := range page.Data {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("encode event %s: %w", ev.ID, err)
+		}
+		b = append(b, '\n')
+		if _, err := w.bw.Write(b); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		n += int64(len(b))
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	st.Pages++
+	st.Events += int64(len(page.Data))
+	st.OutputSize += n
+	st.Cursor, st.Done = page.NextCursor, !page.HasMore
+	return nil
+}
+
+// howToContinue says how to go on with the export o describes.
+func howToContinue(o options) string {
+	switch {
+	case o.state == "":
+		return "to make an export resumable, give -o FILE or -state FILE"
+	case o.out == "":
+		return "continue with -state " + o.state + " -resume"
+	case o.state != o.out+".state":
+		return "continue with -o " + o.out + " -state " + o.state + " -resume"
+	}
+	return "continue with -o " + o.out + " -resume"
+}
+
+// stopped adds to err, which stopped an export at st, what was written
+// and how to go on, in one line.
+func stopped(st State, o options, err error) error {
+	if st.Pages == 0 && !o.resume {
+		return fmt.Errorf("%w; nothing written", err)
+	}
+	return fmt.Errorf("%w; stopped after %s; %s", err, cli.Plural(st.Events, "event"), howToContinue(o))
 }
 
 // makeActivity gives the embedded server's audit log something to export.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -143,7 +144,7 @@ func TestExportResumeAfterMaxPages(t *testing.T) {
 	r := clitest.Run(t.Context(), run, env, "-o", out, "-limit", "4", "-max-pages", "2")
 	require.NoError(t, r.Err, r.Stderr)
 	assert.Empty(t, r.Stdout)
-	assert.Contains(t, r.Stderr, "stopped after 2 pages as -max-pages asks; run again with -resume to continue")
+	assert.Contains(t, r.Stderr, "stopped after 2 pages as -max-pages asks; continue with -o "+out+" -resume\n")
 	first := readIDs(t, readFile(t, out))
 	require.Len(t, first, 8)
 	st, ok, err := loadState(out + ".state")
@@ -193,7 +194,8 @@ func TestExportResumeAfterInterrupt(t *testing.T) {
 
 	r := clitest.Run(ctx, run, clitest.Env(srv), "-o", out, "-state", state, "-limit", "5", "-since", "2000-01-01")
 	require.ErrorIs(t, r.Err, context.Canceled)
-	assert.Contains(t, r.Stderr, "stopped after 10 events; run again with -resume to continue")
+	assert.Contains(t, r.Err.Error(), "; stopped after 10 events; continue with -o "+out+" -state "+state+" -resume")
+	assert.NotContains(t, r.Stderr, "stopped", "one line says what happened: the error")
 	require.Len(t, readIDs(t, readFile(t, out)), 10)
 
 	// A crash while the next page was being written leaves part of it.
@@ -230,7 +232,8 @@ func TestExportRefusals(t *testing.T) {
 		{"resume without state", []string{"-resume"}, "-resume needs the state file of an export: give the -o FILE (or -state FILE) it was started with"},
 		{"resume with no state file", []string{"-resume", "-o", filepath.Join(dir, "none.jsonl")}, "-resume: no state file"},
 		{"resume with a new query", []string{"-resume", "-o", unfinished, "-since", "1h"}, "-resume continues the saved query; do not give [-since]"},
-		{"unfinished export", []string{"-o", unfinished}, "holds an unfinished export: continue it with -resume"},
+		{"unfinished export", []string{"-o", unfinished}, "unfinished.jsonl.state holds an unfinished export (1 event so far): continue it with -resume, or give -force to start again"},
+		{"resume and force", []string{"-o", unfinished, "-resume", "-force"}, "-resume continues an export and -force starts one afresh: give one of them"},
 		{"output changed", []string{"-resume", "-o", shrunk}, "fewer than the"},
 		{"bad state version", []string{"-state", badState}, "version 7, want 1"},
 		{"bad since", []string{"-since", "yesterday"}, `-since: "yesterday" is neither a time`},
@@ -265,4 +268,176 @@ func TestExportEmbedded(t *testing.T) {
 	require.NoError(t, r.Err)
 	r = clitest.Run(t.Context(), run, clitest.NoEnv, "-o", out, "-resume")
 	require.EqualError(t, r.Err, "-resume needs the real API: the embedded server starts afresh on each run")
+}
+
+// failAuditLogs answers 403 to audit-log requests from the nth on while
+// on is set: a failure the client does not retry.
+func failAuditLogs(n int32, on *atomic.Bool) admintest.Option {
+	var calls atomic.Int32
+	return admintest.WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v1/audit-logs" && on.Load() && calls.Add(1) >= n {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(`{"error":{"code":"forbidden","message":"not now","status":403}}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+}
+
+func exists(t *testing.T, path string) bool {
+	t.Helper()
+	_, err := os.Stat(path)
+	if err != nil {
+		require.ErrorIs(t, err, os.ErrNotExist)
+	}
+	return err == nil
+}
+
+func TestExportFailureAtOnceLeavesNothing(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	srv, dir := setup(t, 2, failAuditLogs(1, &on))
+	out := filepath.Join(dir, "audit.jsonl")
+
+	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out)
+	require.Error(t, r.Err)
+	assert.Empty(t, r.Stderr, "the error is the only line")
+	code, line := r.Exit(prog)
+	assert.Equal(t, 1, code)
+	assert.Regexp(t, `^export-audit-logs: list audit logs: .*403.*; nothing written\n$`, line)
+	assert.False(t, exists(t, out), "no empty output file")
+	assert.False(t, exists(t, out+".state"), "no state file to block the next run")
+
+	on.Store(false)
+	r = clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out)
+	require.NoError(t, r.Err, "a plain re-run works")
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)))
+}
+
+func TestExportFailureMidwayResumes(t *testing.T) {
+	t.Parallel()
+	var on atomic.Bool
+	on.Store(true)
+	srv, dir := setup(t, 3, failAuditLogs(2, &on))
+	out := filepath.Join(dir, "audit.jsonl")
+
+	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-limit", "4")
+	require.Error(t, r.Err)
+	code, line := r.Exit(prog)
+	assert.Equal(t, 1, code)
+	assert.Regexp(t, `^export-audit-logs: list audit logs: .*403.*; stopped after 4 events; continue with -o `+regexp.QuoteMeta(out)+` -resume\n$`, line)
+	assert.Equal(t, "export-audit-logs: page 1: 4 events, 4 in all, up to ", r.Stderr[:strings.LastIndex(r.Stderr, " ")+1])
+
+	on.Store(false)
+	r = clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-resume")
+	require.NoError(t, r.Err, r.Stderr)
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)))
+}
+
+func TestExportOverwrite(t *testing.T) {
+	t.Parallel()
+	srv, dir := setup(t, 2)
+	env := clitest.Env(srv)
+	finished := filepath.Join(dir, "finished.jsonl")
+	require.NoError(t, clitest.Run(t.Context(), run, env, "-o", finished).Err)
+	before := readFile(t, finished)
+	other := filepath.Join(dir, "other.jsonl")
+	require.NoError(t, os.WriteFile(other, []byte("keep me\n"), 0o644))
+	// More events, so that an overwrite would change the file.
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithAPIKey(srv.APIKey))
+	require.NoError(t, err)
+	_, err = c.Users.Create(t.Context(), &admin.CreateUserParams{Name: "Late", Email: "late@example.com", Role: admin.RoleViewer})
+	require.NoError(t, err)
+
+	tests := []struct {
+		name  string
+		args  []string
+		err   string // "" for success
+		after string // the file's content afterwards, "" for the server's events
+	}{
+		{"finished export", []string{"-o", finished}, "finished.jsonl.state records a complete export (6 events): give -force to export again over it, or another -o", before},
+		{"finished export to stdout", []string{"-state", finished + ".state"}, "records a complete export (6 events): give -force", before},
+		{"resume a finished export", []string{"-o", finished, "-resume"}, "", before},
+		{"file without state", []string{"-o", other}, "other.jsonl exists: give -force to overwrite it, or another -o", "keep me\n"},
+		{"forced over a file", []string{"-o", other, "-force"}, "", ""},
+	}
+	for _, tt := range tests { // in order: the last one changes a file
+		r := clitest.Run(t.Context(), run, env, tt.args...)
+		if tt.err == "" {
+			require.NoError(t, r.Err, tt.name)
+		} else {
+			require.Error(t, r.Err, tt.name)
+			assert.Contains(t, r.Err.Error(), tt.err, tt.name)
+		}
+		path := tt.args[1]
+		if tt.args[0] == "-state" {
+			path = finished
+		}
+		if tt.after == "" {
+			assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, path)), tt.name)
+		} else {
+			assert.Equal(t, tt.after, readFile(t, path), tt.name)
+		}
+	}
+
+	r := clitest.Run(t.Context(), run, env, "-o", finished, "-force")
+	require.NoError(t, r.Err)
+	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, finished)), "-force exports again over a finished export")
+	st, ok, err := loadState(finished + ".state")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.True(t, st.Done)
+	assert.Equal(t, int64(7), st.Events)
+}
+
+func TestExportMessages(t *testing.T) {
+	t.Parallel()
+	srv, dir := setup(t, 1) // three events
+	env := clitest.Env(srv)
+	state := filepath.Join(dir, "s.state")
+	tests := []struct {
+		name   string
+		args   []string
+		stderr []string // the lines on stderr, after the page lines' timestamps are cut
+		code   int
+		line   string
+	}{
+		{name: "one event", args: []string{"-action", "user.create"}, stderr: []string{
+			"export-audit-logs: page 1: 1 event, 1 in all, up to",
+			"export-audit-logs: done: 1 event",
+		}},
+		{name: "stdout stops without state", args: []string{"-limit", "1", "-max-pages", "1"}, stderr: []string{
+			"export-audit-logs: page 1: 1 event, 1 in all, up to",
+			"export-audit-logs: stopped after 1 page as -max-pages asks; to make an export resumable, give -o FILE or -state FILE",
+		}},
+		{name: "stdout stops with state", args: []string{"-limit", "1", "-max-pages", "1", "-state", state}, stderr: []string{
+			"export-audit-logs: page 1: 1 event, 1 in all, up to",
+			"export-audit-logs: stopped after 1 page as -max-pages asks; continue with -state " + state + " -resume",
+		}},
+		{name: "resume on stdout", args: []string{"-state", state, "-resume", "-limit", "1", "-max-pages", "1"}, stderr: []string{
+			"export-audit-logs: resuming after 1 event (1 page)",
+			"export-audit-logs: page 2: 1 event, 2 in all, up to",
+			"export-audit-logs: stopped after 1 page as -max-pages asks; continue with -state " + state + " -resume",
+		}},
+		{name: "resume without state", args: []string{"-resume"}, code: 2,
+			line: "export-audit-logs: -resume needs the state file of an export: give the -o FILE (or -state FILE) it was started with; -h for help\n"},
+	}
+	for _, tt := range tests { // in order: the resumes continue the exports before them
+		r := clitest.Run(t.Context(), run, env, tt.args...)
+		code, line := r.Exit(prog)
+		assert.Equal(t, tt.code, code, tt.name)
+		assert.Equal(t, tt.line, line, tt.name)
+		var got []string
+		for l := range strings.Lines(r.Stderr) {
+			if i := strings.Index(l, " up to "); i >= 0 {
+				l = l[:i+len(" up to")]
+			}
+			got = append(got, strings.TrimSuffix(l, "\n"))
+		}
+		assert.Equal(t, tt.stderr, got, tt.name)
+	}
 }
