@@ -296,46 +296,45 @@ func exists(t *testing.T, path string) bool {
 	return err == nil
 }
 
-func TestExportFailureAtOnceLeavesNothing(t *testing.T) {
+func TestExportFailure(t *testing.T) {
 	t.Parallel()
-	var on atomic.Bool
-	on.Store(true)
-	srv, dir := setup(t, 2, failAuditLogs(1, &on))
-	out := filepath.Join(dir, "audit.jsonl")
+	tests := []struct {
+		name     string
+		failFrom int32  // the first audit-log request that fails
+		line     string // the error line, after the "list audit logs: ... 403 ..." part
+		kept     bool   // the output and state files are kept
+		again    string // the flag that finishes the export once the server is back
+	}{
+		{"first page", 1, "; nothing written", false, ""},
+		{"second page", 2, "; stopped after 4 events; continue with -o OUT -resume", true, "-resume"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var on atomic.Bool
+			on.Store(true)
+			srv, dir := setup(t, 3, failAuditLogs(tt.failFrom, &on))
+			out := filepath.Join(dir, "audit.jsonl")
 
-	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out)
-	require.Error(t, r.Err)
-	assert.Empty(t, r.Stderr, "the error is the only line")
-	code, line := r.Exit(prog)
-	assert.Equal(t, 1, code)
-	assert.Regexp(t, `^export-audit-logs: list audit logs: .*403.*; nothing written\n$`, line)
-	assert.False(t, exists(t, out), "no empty output file")
-	assert.False(t, exists(t, out+".state"), "no state file to block the next run")
+			r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-limit", "4")
+			require.Error(t, r.Err)
+			assert.NotContains(t, r.Stderr, "stopped", "the error is the only line that says what happened")
+			code, line := r.Exit(prog)
+			assert.Equal(t, 1, code)
+			assert.Regexp(t, `^export-audit-logs: list audit logs: .*403.*`+regexp.QuoteMeta(strings.ReplaceAll(tt.line, "OUT", out))+"\n$", line)
+			assert.Equal(t, tt.kept, exists(t, out), "output file")
+			assert.Equal(t, tt.kept, exists(t, out+".state"), "state file")
 
-	on.Store(false)
-	r = clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out)
-	require.NoError(t, r.Err, "a plain re-run works")
-	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)))
-}
-
-func TestExportFailureMidwayResumes(t *testing.T) {
-	t.Parallel()
-	var on atomic.Bool
-	on.Store(true)
-	srv, dir := setup(t, 3, failAuditLogs(2, &on))
-	out := filepath.Join(dir, "audit.jsonl")
-
-	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-limit", "4")
-	require.Error(t, r.Err)
-	code, line := r.Exit(prog)
-	assert.Equal(t, 1, code)
-	assert.Regexp(t, `^export-audit-logs: list audit logs: .*403.*; stopped after 4 events; continue with -o `+regexp.QuoteMeta(out)+` -resume\n$`, line)
-	assert.Equal(t, "export-audit-logs: page 1: 4 events, 4 in all, up to ", r.Stderr[:strings.LastIndex(r.Stderr, " ")+1])
-
-	on.Store(false)
-	r = clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-resume")
-	require.NoError(t, r.Err, r.Stderr)
-	assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)))
+			on.Store(false)
+			args := []string{"-o", out}
+			if tt.again != "" {
+				args = append(args, tt.again)
+			}
+			r = clitest.Run(t.Context(), run, clitest.Env(srv), args...)
+			require.NoError(t, r.Err, r.Stderr)
+			assert.Equal(t, serverIDs(srv, nil), readIDs(t, readFile(t, out)))
+		})
+	}
 }
 
 func TestExportOverwrite(t *testing.T) {
