@@ -395,6 +395,7 @@ func TestContractPrismMock(t *testing.T) {
 	r.succeeds("Me.ChangePassword", func(ctx context.Context) error {
 		return c.Me.ChangePassword(ctx, "old-password-example", "new-password-example")
 	})
+	r.succeeds("Me.Get", func(ctx context.Context) error { _, err := c.Me.Get(ctx); return err })
 
 	r.succeeds("Groups.List", func(ctx context.Context) error {
 		_, err := c.Groups.List(ctx, &admin.ListGroupsParams{Limit: 5, Role: admin.RoleResearcher})
@@ -740,6 +741,21 @@ func TestContractPrismProxy(t *testing.T) {
 		return c.Projects.RemoveMember(ctx, project.ID, user.ID)
 	})
 	r.ok("Projects.Delete", func(ctx context.Context) error { return c.Projects.Delete(ctx, project.ID) })
+
+	// Who the key acts as: an admin, a user the run can find.
+	r.ok("Me.Get", func(ctx context.Context) error {
+		me, err := c.Me.Get(ctx)
+		if err == nil {
+			assert.Equal(t, admin.RoleAdmin, me.Role)
+			assert.Empty(t, me.ClientID)
+			got, err := c.Users.Get(ctx, me.UserID)
+			if err != nil {
+				return err
+			}
+			assert.Equal(t, got.Email, me.Email)
+		}
+		return err
+	})
 
 	// The caller's own password: a wrong one is refused; the right one, if
 	// known, is changed and changed back.

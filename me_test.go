@@ -102,3 +102,97 @@ func TestMeChangePasswordFlow(t *testing.T) {
 	require.ErrorIs(t, c.Me.ChangePassword(ctx, srv.AdminPassword, "new-password-2"), admin.ErrForbidden,
 		"the old password no longer works")
 }
+
+func TestMeGet(t *testing.T) {
+	t.Parallel()
+	const user = `{"id": "usr_1", "name": "Ada", "email": "ada@example.com", "role": "viewer", "status": "active",
+		"groups": [], "created_at": "2025-01-15T09:30:00Z", "updated_at": "2025-01-15T09:30:00Z", "last_login_at": null}`
+	tests := []struct {
+		name string
+		body string
+		want admin.Principal
+	}{
+		{"API key", `{"type": "user", "user": ` + user + `, "client_id": null, "role": "admin"}`,
+			admin.Principal{UserID: "usr_1", Email: "ada@example.com", Role: admin.RoleAdmin}},
+		{"OAuth client acting as a user", `{"type": "client", "user": ` + user + `, "client_id": "cli_1", "role": "editor"}`,
+			admin.Principal{UserID: "usr_1", Email: "ada@example.com", Role: admin.RoleEditor, ClientID: "cli_1"}},
+		{"OAuth client acting as no user", `{"type": "client", "user": null, "client_id": "cli_1", "role": "editor"}`,
+			admin.Principal{Role: admin.RoleEditor, ClientID: "cli_1"}},
+		{"a type and a role the SDK does not know", `{"type": "service", "user": null, "client_id": null, "role": "auditor", "new": 1}`,
+			admin.Principal{Role: "auditor"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, []rigReply{{200, tt.body}})
+			got, err := r.client.Me.Get(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, &tt.want, got)
+			r.expect("GET", "/v1/me", nil, "")
+		})
+	}
+}
+
+func TestMeGetInvalidAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+	}{
+		{"no type", `{"user": null, "client_id": "cli_1", "role": "editor"}`},
+		{"no role", `{"type": "client", "user": null, "client_id": "cli_1"}`},
+		{"user without user", `{"type": "user", "user": null, "client_id": null, "role": "admin"}`},
+		{"user without id", `{"type": "user", "user": {"email": "a@example.com"}, "client_id": null, "role": "admin"}`},
+		{"client without client_id", `{"type": "client", "user": null, "client_id": null, "role": "admin"}`},
+		{"empty client_id", `{"type": "client", "user": null, "client_id": "", "role": "admin"}`},
+		{"not an object", `[]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t, []rigReply{{200, tt.body}})
+			got, err := r.client.Me.Get(t.Context())
+			require.ErrorIs(t, err, admin.ErrInvalidResponse)
+			assert.Nil(t, got)
+		})
+	}
+}
+
+func TestMeGetFlow(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	ctx := t.Context()
+	editorKey := srv.NewKey("editor")
+	oc := srv.NewOAuthClient("viewer")
+	editor, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithAPIKey(editorKey))
+	require.NoError(t, err)
+	client, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithClientCredentials(oc.ID, oc.Secret, ""))
+	require.NoError(t, err)
+	userOf := func(id string) string {
+		u, ok := srv.User(id)
+		require.True(t, ok)
+		return u.Email
+	}
+	tests := []struct {
+		name   string
+		client *admin.Client
+		want   admin.Principal
+	}{
+		{"admin key", c, admin.Principal{UserID: srv.AdminUserID, Email: userOf(srv.AdminUserID), Role: admin.RoleAdmin}},
+		{"editor key", editor, admin.Principal{UserID: srv.KeyUserID(editorKey), Email: userOf(srv.KeyUserID(editorKey)),
+			Role: admin.RoleEditor}},
+		{"OAuth client", client, admin.Principal{UserID: oc.UserID, Email: userOf(oc.UserID), Role: admin.RoleViewer,
+			ClientID: oc.ID}},
+	}
+	for _, tt := range tests {
+		got, err := tt.client.Me.Get(ctx)
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, &tt.want, got, tt.name)
+	}
+
+	// A deactivated user's key stops working.
+	_, err = c.Users.Update(ctx, srv.KeyUserID(editorKey), &admin.UpdateUserParams{Status: admin.Ptr(admin.UserInactive)})
+	require.NoError(t, err)
+	_, err = editor.Me.Get(ctx)
+	require.ErrorIs(t, err, admin.ErrUnauthorized)
+}

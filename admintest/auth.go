@@ -41,9 +41,10 @@ func allowed(role string, need perm) bool {
 
 // principal is who acts: an API key or an OAuth client, bound to a user.
 type principal struct {
-	id     string // "key:<prefix>" or "client:<client id>"
-	role   string
-	userID string
+	id       string // "key:<key>" or "client:<client id>"; never sent
+	role     string
+	userID   string
+	clientID string // the OAuth client's id; "" for an API key
 }
 
 type oauthClient struct {
@@ -102,22 +103,29 @@ func (a *authState) authenticate(r *http.Request, now time.Time) (*principal, st
 	return nil, "The provided API key is invalid or has been revoked."
 }
 
-// issue makes an access token for a client after checking its secret.
-func (a *authState) issue(clientID, secret string, now time.Time, ttl time.Duration) (string, *principal, bool) {
+// client returns the principal of an OAuth client after checking its secret.
+func (a *authState) client(clientID, secret string) (*principal, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	c, ok := a.clients[clientID]
 	if !ok || clientID == "" || c.secret != secret {
-		return "", nil, false
+		return nil, false
 	}
+	return c.p, true
+}
+
+// issue makes an access token for p, dropping expired ones.
+func (a *authState) issue(p *principal, now time.Time, ttl time.Duration) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	for k, t := range a.tokens {
 		if !now.Before(t.expires) {
 			delete(a.tokens, k)
 		}
 	}
 	tok := "at_" + randomHex(20)
-	a.tokens[tok] = accessToken{p: c.p, expires: now.Add(ttl)}
-	return tok, c.p, true
+	a.tokens[tok] = accessToken{p: p, expires: now.Add(ttl)}
+	return tok
 }
 
 // revokeUser ends the sessions (access tokens) of every client bound to userID.
@@ -169,8 +177,18 @@ func (s *service) newOAuthClient(role string) OAuthClient {
 	c := OAuthClient{ID: "cli_" + randomHex(8), Secret: "cs_" + randomHex(16), Role: role, UserID: userID}
 	s.auth.mu.Lock()
 	defer s.auth.mu.Unlock()
-	s.auth.clients[c.ID] = &oauthClient{secret: c.Secret, p: &principal{id: "client:" + c.ID, role: role, userID: userID}}
+	s.auth.clients[c.ID] = &oauthClient{secret: c.Secret,
+		p: &principal{id: "client:" + c.ID, role: role, userID: userID, clientID: c.ID}}
 	return c
+}
+
+// mayAct reports whether p's user may still act: the keys and sessions of
+// an inactive or deleted user stop working (401).
+func (s *service) mayAct(p *principal) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.st.users[p.userID]
+	return ok && u.u.Status != "inactive"
 }
 
 func (s *service) keyUserID(key string) string {

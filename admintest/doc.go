@@ -28,6 +28,11 @@
 //   - Each API key and OAuth client is bound to a user of its own (its principal user),
 //     which appears in GET /v1/users. The default admin key's user has the id
 //     Server.AdminUserID and the password DefaultAdminPassword.
+//   - GET /v1/me answers type "user" for an API key and "client" for an OAuth
+//     client's token, with the principal user in "user" either way.
+//   - The keys and OAuth sessions of an inactive or deleted user answer 401, and
+//     its OAuth client gets no new token (401 invalid_client). Deactivating or
+//     deleting a user ends its sessions for good; reactivating it revives its keys.
 //   - Issuing an OAuth token counts as a login: it sets the principal user's
 //     last_login_at and writes a user.login audit event.
 //   - A change that changes nothing (adding a member twice, a PATCH with the current

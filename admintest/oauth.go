@@ -61,7 +61,19 @@ func (s *service) issueToken(r *http.Request) result {
 		id, secret = form.Get("client_id"), form.Get("client_secret")
 	}
 	now := s.now()
-	tok, p, ok := s.auth.issue(id, secret, now, s.cfg.tokenTTL)
+	p, ok := s.auth.client(id, secret)
+	if ok {
+		s.mu.Lock()
+		// The client's user must be able to act; issuing counts as its login.
+		if u, found := s.st.users[p.userID]; found && u.u.Status != "inactive" {
+			t := now
+			u.u.LastLoginAt = &t
+			s.addEvent(&call{p: p, ip: clientIP(r)}, now, "user.login", "user", p.userID, map[string]any{"client_id": id})
+		} else {
+			ok = false
+		}
+		s.mu.Unlock()
+	}
 	if !ok {
 		res := oauthError(401, "invalid_client")
 		if basic {
@@ -69,13 +81,7 @@ func (s *service) issueToken(r *http.Request) result {
 		}
 		return res
 	}
-	s.mu.Lock()
-	if u, ok := s.st.users[p.userID]; ok {
-		t := now
-		u.u.LastLoginAt = &t
-		s.addEvent(&call{p: p, ip: clientIP(r)}, now, "user.login", "user", p.userID, map[string]any{"client_id": id})
-	}
-	s.mu.Unlock()
+	tok := s.auth.issue(p, now, s.cfg.tokenTTL)
 	res := jsonResult(200, tokenResponse{AccessToken: tok, TokenType: "Bearer",
 		ExpiresIn: int64(s.cfg.tokenTTL / time.Second)})
 	res.header.Set("Cache-Control", "no-store")

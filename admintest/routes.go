@@ -16,6 +16,7 @@ func (s *service) routes() {
 	s.api("DELETE /v1/users/{id}", permEdit, s.deleteUser)
 	s.api("POST /v1/users/{id}/logout", permEdit, s.logoutUser)
 	s.api("POST /v1/users/{id}/password", permEdit, s.resetUserPassword)
+	s.api("GET /v1/me", permRead, s.getMe)
 	s.api("POST /v1/me/password", permRead, s.changeOwnPassword)
 	s.api("GET /v1/roles", permRead, s.listRoles)
 

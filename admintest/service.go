@@ -312,6 +312,9 @@ func (s *service) api(pattern string, need perm, h handlerFunc) {
 // idempotency key before calling h.
 func (s *service) run(c *call, need perm, h handlerFunc) result {
 	p, msg := s.auth.authenticate(c.r, c.now)
+	if p != nil && !s.mayAct(p) {
+		p, msg = nil, "The user behind these credentials is inactive or deleted."
+	}
 	if p == nil {
 		res := c.fail(&apiError{status: 401, code: "invalid_api_key", message: msg})
 		res.header.Set("WWW-Authenticate", `Bearer realm="admintest"`)

@@ -166,6 +166,9 @@ func (s *service) patchUser(c *call) result {
 	set("name", &u.u.Name, req.Name)
 	set("role", &u.u.Role, req.Role)
 	set("status", &u.u.Status, req.Status)
+	if u.u.Status == "inactive" {
+		s.auth.revokeUser(u.u.ID) // its sessions end; its keys fail while it stays inactive
+	}
 	if len(changed) > 0 {
 		now := s.now()
 		u.u.UpdatedAt = now
@@ -182,6 +185,7 @@ func (s *service) deleteUser(c *call) result {
 	if !s.st.removeUser(id, now) {
 		return c.fail(notFoundErr("user"))
 	}
+	s.auth.revokeUser(id)
 	s.addEvent(c, now, "user.delete", "user", id, nil)
 	return emptyResult(204)
 }
@@ -252,4 +256,28 @@ func (s *service) changeOwnPassword(c *call) result {
 	u.u.UpdatedAt = now
 	s.addEvent(c, now, "user.password_change", "user", u.u.ID, nil)
 	return emptyResult(204)
+}
+
+// meResponse is the wire form of GET /v1/me.
+type meResponse struct {
+	Type     string  `json:"type"` // "user" for an API key, "client" for an OAuth client
+	User     *User   `json:"user"`
+	ClientID *string `json:"client_id"`
+	Role     string  `json:"role"`
+}
+
+// getMe serves GET /v1/me: the caller's principal and the user it acts as.
+func (s *service) getMe(c *call) result {
+	res := meResponse{Type: "user", Role: c.p.role}
+	if c.p.clientID != "" {
+		id := c.p.clientID
+		res.Type, res.ClientID = "client", &id
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.st.users[c.p.userID]; ok {
+		v := s.st.userView(u)
+		res.User = &v
+	}
+	return jsonResult(200, res)
 }

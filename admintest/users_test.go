@@ -2,6 +2,7 @@ package admintest_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -335,4 +336,116 @@ func TestCursorPaginationWalk(t *testing.T) {
 	r := send(t, srv, request{method: "GET", path: "/groups?cursor=" + cursor, key: srv.APIKey})
 	assert.Equal(t, 400, r.Status)
 	assert.Equal(t, "cursor", r.apiError(t).Error.Param)
+}
+
+// me is the wire form of GET /v1/me.
+type me struct {
+	Type     string  `json:"type"`
+	User     *user   `json:"user"`
+	ClientID *string `json:"client_id"`
+	Role     string  `json:"role"`
+}
+
+func TestMe(t *testing.T) {
+	t.Parallel()
+	srv := setup(t)
+	viewerKey := srv.NewKey("viewer")
+	client := srv.NewOAuthClient("editor")
+	tests := []struct {
+		name     string
+		key      string
+		wantType string
+		userID   string
+		clientID string
+		role     string
+	}{
+		{"admin key", srv.APIKey, "user", srv.AdminUserID, "", "admin"},
+		{"viewer key", viewerKey, "user", srv.KeyUserID(viewerKey), "", "viewer"},
+		{"OAuth client", fetchToken(t, srv, client), "client", client.UserID, client.ID, "editor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := send(t, srv, request{method: "GET", path: "/me", key: tt.key})
+			require.Equal(t, 200, r.Status, "body: %s", r.Body)
+			var got me
+			r.decode(t, &got)
+			assert.Equal(t, tt.wantType, got.Type)
+			assert.Equal(t, tt.role, got.Role)
+			require.NotNil(t, got.User)
+			assert.Equal(t, tt.userID, got.User.ID)
+			u, ok := srv.User(tt.userID)
+			require.True(t, ok)
+			assert.Equal(t, u.Email, got.User.Email)
+			if tt.clientID == "" {
+				assert.Nil(t, got.ClientID)
+			} else if assert.NotNil(t, got.ClientID) {
+				assert.Equal(t, tt.clientID, *got.ClientID)
+			}
+			assert.NotContains(t, string(r.Body), tt.key, "the answer must not repeat the credentials")
+		})
+	}
+}
+
+// TestInactiveUsersCredentialsStopWorking: once a user is deactivated or
+// deleted, its API keys and OAuth sessions answer 401, and its client gets
+// no new token; reactivating the user makes its keys work again but does
+// not bring back the sessions that ended.
+func TestInactiveUsersCredentialsStopWorking(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		remove func(t *testing.T, srv *admintest.Server, userID string)
+	}{
+		{"deactivated", func(t *testing.T, srv *admintest.Server, userID string) {
+			r := send(t, srv, request{method: "PATCH", path: "/users/" + userID, key: srv.APIKey,
+				body: map[string]any{"status": "inactive"}})
+			require.Equal(t, 200, r.Status, "body: %s", r.Body)
+		}},
+		{"deleted", func(t *testing.T, srv *admintest.Server, userID string) {
+			r := send(t, srv, request{method: "DELETE", path: "/users/" + userID, key: srv.APIKey})
+			require.Equal(t, 204, r.Status, "body: %s", r.Body)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := setup(t)
+			key := srv.NewKey("editor")
+			client := srv.NewOAuthClient("viewer")
+			tok := fetchToken(t, srv, client)
+			for _, cred := range []string{key, tok} {
+				require.Equal(t, 200, send(t, srv, request{method: "GET", path: "/me", key: cred}).Status)
+			}
+			tt.remove(t, srv, srv.KeyUserID(key))
+			tt.remove(t, srv, client.UserID)
+			for _, cred := range []string{key, tok} {
+				r := send(t, srv, request{method: "GET", path: "/me", key: cred})
+				require.Equal(t, 401, r.Status, "body: %s", r.Body)
+				assert.Equal(t, "invalid_api_key", r.apiError(t).Error.Code)
+			}
+			r := postForm(t, srv, url.Values{"grant_type": {"client_credentials"}, "client_id": {client.ID},
+				"client_secret": {client.Secret}}, "", "")
+			assert.Equal(t, 401, r.Status, "no token for an inactive user's client: %s", r.Body)
+		})
+	}
+}
+
+func TestReactivatedUsersKeysWorkAgain(t *testing.T) {
+	t.Parallel()
+	srv := setup(t)
+	key := srv.NewKey("viewer")
+	client := srv.NewOAuthClient("viewer")
+	tok := fetchToken(t, srv, client)
+	for _, status := range []string{"inactive", "active"} {
+		for _, id := range []string{srv.KeyUserID(key), client.UserID} {
+			r := send(t, srv, request{method: "PATCH", path: "/users/" + id, key: srv.APIKey,
+				body: map[string]any{"status": status}})
+			require.Equal(t, 200, r.Status, "body: %s", r.Body)
+		}
+	}
+	assert.Equal(t, 200, send(t, srv, request{method: "GET", path: "/me", key: key}).Status)
+	assert.Equal(t, 401, send(t, srv, request{method: "GET", path: "/me", key: tok}).Status,
+		"deactivation ended the session for good")
+	assert.Equal(t, 200, send(t, srv, request{method: "GET", path: "/me", key: fetchToken(t, srv, client)}).Status)
 }
