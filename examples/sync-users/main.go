@@ -2,14 +2,18 @@
 // JSON file exported from an identity source: it creates the users the
 // file adds, updates names and roles, adds and removes group memberships,
 // and deactivates (or with -delete, deletes) the users the file no longer
-// lists. -dry-run prints the plan without changing anything.
+// lists. It never deactivates or deletes the account it runs as. -dry-run
+// prints the plan without changing anything; -shard splits the work among
+// processes.
 //
 //	sync-users -file people.csv -dry-run
 //	sync-users -file people.csv -concurrency 8
+//	sync-users -file people.csv -shard 0/4   # and 1/4, 2/4, 3/4 elsewhere
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,7 +27,7 @@ import (
 
 const prog = "sync-users"
 
-const usage = prog + ` -file FILE [-dry-run] [-delete] [-concurrency N] [-keep EMAILS]
+const usage = prog + ` -file FILE [-dry-run] [-delete] [-concurrency N] [-keep EMAILS] [-shard i/n]
 
 Makes the API's users match FILE, a CSV file with the header email,name,role,groups
 (groups separated by ';' within the field) or a JSON array of objects with those keys
@@ -39,13 +43,20 @@ where the last one stopped.
     do is decided in the API, not in the identity source, so a new group grants nothing
     until an administrator gives it roles. Group names are case-sensitive.
   - A user in the API but not in FILE is deactivated (status inactive), or deleted with
-    -delete. Users listed in -keep (such as the account this tool runs as) are never
-    touched. A FILE without users is refused.
+    -delete. The user the credentials act as (GET /me) is never deactivated or deleted,
+    nor are the users listed in -keep; the plan lists them. A FILE without users is
+    refused.
   - One user's failure is reported and the others go on; the exit status is 1 if any
     failed.
 
-Progress is a live bar when stdout is a terminal and one line per user otherwise,
-followed by a summary table.`
+With -shard i/n, n processes share the work: each syncs only the users whose email,
+trimmed and lower-cased, hashes to i (32-bit FNV-1a, modulo n), both those in FILE and
+those in the API, so every user is changed by exactly one of them and together they
+reach the state one process would. Give each the same FILE and its own i.
+
+While the API's users are read, stderr counts them. Progress of the changes is a live
+bar when stdout is a terminal and one line per user otherwise, followed by a summary
+table.`
 
 type options struct {
 	file, format, keep string
@@ -53,13 +64,11 @@ type options struct {
 	invite             bool
 	concurrency        int
 	rate               float64
+	shard              Shard
 }
 
-func main() { cli.Main(prog, run) }
-
-func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := cli.NewFlagSet(prog, usage, stderr)
-	var o options
+// flags defines the flags that set o.
+func (o *options) flags(fs *flag.FlagSet) {
 	fs.StringVar(&o.file, "file", "", "the users `FILE` to sync from (required)")
 	fs.StringVar(&o.format, "format", "", "csv or json (default: from FILE's extension)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the plan and change nothing")
@@ -68,9 +77,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.BoolVar(&o.invite, "invite", true, "email new users an invitation")
 	fs.IntVar(&o.concurrency, "concurrency", 4, "users changed at once (1-64)")
 	fs.Float64Var(&o.rate, "rate", 0, "at most this many requests a second (default: the limit the server announces)")
-	if err := cli.Parse(fs, args); err != nil {
-		return err
-	}
+	fs.Var(&o.shard, "shard", "sync only shard `i/n` of the users (0 <= i < n), for n processes sharing the work")
+}
+
+// check reports a flag value that makes no sense as a usage error.
+func (o *options) check() error {
 	switch {
 	case o.file == "":
 		return cli.Usagef("-file is required")
@@ -81,6 +92,30 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	case o.rate < 0:
 		return cli.Usagef("-rate %v: must not be negative", o.rate)
 	}
+	return nil
+}
+
+// clientOptions returns the client options that the flags call for.
+func (o *options) clientOptions() []admin.Option {
+	var opts []admin.Option
+	if o.rate > 0 {
+		opts = append(opts, admin.WithRateLimit(o.rate, o.concurrency))
+	}
+	return opts
+}
+
+func main() { cli.Main(prog, run) }
+
+func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet(prog, usage, stderr)
+	var o options
+	o.flags(fs)
+	if err := cli.Parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
 	records, err := readFile(o.file, o.format)
 	if err != nil {
 		return err
@@ -89,34 +124,39 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return fmt.Errorf("%s lists no users; refusing to deactivate everyone", o.file)
 	}
 
-	var opts []admin.Option
-	if o.rate > 0 {
-		opts = append(opts, admin.WithRateLimit(o.rate, o.concurrency))
-	}
-	conn, err := cli.Connect(ctx, prog, env, stderr, cli.Seed{Users: 6, Groups: 3}, opts...)
+	conn, err := cli.Connect(ctx, prog, env, stderr, cli.Seed{Users: 6, Groups: 3}, o.clientOptions()...)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	keep := splitList(o.keep)
-	if conn.Server != nil { // the embedded server's own admin account
-		if u, ok := conn.Server.User(conn.Server.AdminUserID); ok {
-			keep = append(keep, u.Email)
-		}
+	c := conn.Client
+	me, err := c.Me.Get(ctx)
+	if err != nil {
+		return fmt.Errorf("find out whom the credentials act as: %w", err)
 	}
-
-	users, groups, err := current(ctx, conn.Client)
+	users, groups, err := current(ctx, c, newReadProgress(stderr))
 	if err != nil {
 		return err
 	}
-	plan := MakePlan(records, users, groups, PlanOptions{Delete: o.del, Keep: keep})
+
+	mine := shardOf(o.shard, records, users)
+	plan := MakePlan(mine.records, mine.users, groups, PlanOptions{Delete: o.del, Keep: splitList(o.keep),
+		CallerID: me.UserID, CallerEmail: me.Email})
+	if !o.shard.All() {
+		fmt.Fprintf(stdout, "Shard %s: %d of %s in %s, %d of %s in the API\n", &o.shard,
+			len(mine.records), cli.Plural(int64(len(records)), "user"), filepath.Base(o.file),
+			len(mine.users), cli.Plural(int64(len(users)), "user"))
+	}
 	printPlan(stdout, &plan, o.dryRun)
+	if me.UserID == "" {
+		fmt.Fprintf(stdout, "  (the credentials are OAuth client %s, which acts as no user: no account is excluded)\n", me.ClientID)
+	}
 	if o.dryRun || plan.Empty() {
 		return nil
 	}
 
 	bar := newProgress(stdout, len(plan.CreateGroups)+len(plan.Changes))
-	a := &applier{c: conn.Client, invite: o.invite}
+	a := &applier{c: c, invite: o.invite}
 	sum, err := a.apply(ctx, &plan, o.concurrency, bar.done)
 	bar.finish()
 	printSummary(stdout, sum)
@@ -127,6 +167,32 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return fmt.Errorf("%d of %d changes failed; see above, then run again", sum.Failed, len(plan.CreateGroups)+len(plan.Changes))
 	}
 	return nil
+}
+
+// sharded is the part of the file and of the API's users that one shard
+// syncs.
+type sharded struct {
+	records []Record
+	users   []admin.User
+}
+
+// shardOf returns the records and users that belong to s.
+func shardOf(s Shard, records []Record, users []admin.User) sharded {
+	if s.All() {
+		return sharded{records, users}
+	}
+	var out sharded
+	for _, r := range records {
+		if s.Has(r.Email) {
+			out.records = append(out.records, r)
+		}
+	}
+	for _, u := range users {
+		if s.Has(u.Email) {
+			out.users = append(out.users, u)
+		}
+	}
+	return out
 }
 
 // readFile reads and checks the records in path.
@@ -163,22 +229,27 @@ func splitList(s string) []string {
 	return out
 }
 
-// current reads every user and the names of every group.
-func current(ctx context.Context, c *admin.Client) ([]admin.User, []string, error) {
+// current reads every user and the names of every group, reporting its
+// progress to p.
+func current(ctx context.Context, c *admin.Client, p *readProgress) ([]admin.User, []string, error) {
 	var users []admin.User
 	for u, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 100}) {
 		if err != nil {
+			p.stop()
 			return nil, nil, fmt.Errorf("list users: %w", err)
 		}
 		users = append(users, u)
+		p.user(len(users))
 	}
 	var groups []string
 	for g, err := range c.Groups.All(ctx, &admin.ListGroupsParams{Limit: 100}) {
 		if err != nil {
+			p.stop()
 			return nil, nil, fmt.Errorf("list groups: %w", err)
 		}
 		groups = append(groups, g.Name)
 	}
+	p.done(len(users), len(groups))
 	return users, groups, nil
 }
 
@@ -192,10 +263,14 @@ func printPlan(w io.Writer, p *Plan, detail bool) {
 	}
 	fmt.Fprintf(w, "Plan: create %d, update %d, deactivate %d, delete %d, group changes %d, new groups %d, unchanged %d\n",
 		n[OpCreate], n[OpUpdate], n[OpDeactivate], n[OpDelete], groups, len(p.CreateGroups), p.Unchanged)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, k := range p.Kept {
+		fmt.Fprintf(tw, "  keep\t%s\t%s\n", k.Email, k.Why)
+	}
 	if !detail {
+		_ = tw.Flush()
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, g := range p.CreateGroups {
 		fmt.Fprintf(tw, "  create group\t%s\t(no roles)\n", g)
 	}

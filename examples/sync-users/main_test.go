@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -33,7 +35,7 @@ type fixture struct {
 	srv  *admintest.Server
 	env  func(string) string
 	file string
-	keep string // the admin key's email, for -keep
+	me   string // the admin key's email
 }
 
 func setup(t *testing.T, content, name string, opts ...admintest.Option) *fixture {
@@ -43,12 +45,15 @@ func setup(t *testing.T, content, name string, opts ...admintest.Option) *fixtur
 	require.NoError(t, os.WriteFile(file, []byte(content), 0o600))
 	me, ok := srv.User(srv.AdminUserID)
 	require.True(t, ok)
-	return &fixture{srv: srv, env: clitest.Env(srv), file: file, keep: me.Email}
+	return &fixture{srv: srv, env: clitest.Env(srv), file: file, me: me.Email}
 }
 
 func (f *fixture) run(ctx context.Context, args ...string) clitest.Result {
-	return clitest.Run(ctx, run, f.env, append([]string{"-file", f.file, "-keep", f.keep}, args...)...)
+	return clitest.Run(ctx, run, f.env, append([]string{"-file", f.file}, args...)...)
 }
+
+// keptLine is the plan's line for the admin key's own user.
+const keptLine = "  keep  admin@admintest.local  the account this sync runs as: never deactivated or deleted"
 
 // assertSynced checks that the server holds what theFile says, and that
 // the users it leaves out have status (or are gone, for "deleted").
@@ -75,7 +80,7 @@ func assertSynced(t *testing.T, srv *admintest.Server, missing string) {
 	}
 	me, ok := srv.User(srv.AdminUserID)
 	require.True(t, ok)
-	assert.Equal(t, "active", me.Status, "-keep protects the admin account")
+	assert.Equal(t, "active", me.Status, "the sync never deactivates the account it runs as")
 }
 
 func changes(srv *admintest.Server) int {
@@ -94,7 +99,7 @@ func TestSync(t *testing.T) {
 
 	r := f.run(t.Context(), "-concurrency", "3")
 	require.NoError(t, r.Err, r.Stderr)
-	assert.Empty(t, r.Stderr)
+	assert.Equal(t, "sync-users: read 7 users and 3 groups\n", r.Stderr)
 	assertSynced(t, f.srv, "inactive")
 	for _, g := range f.srv.Groups() {
 		if g.Name == "analytics" {
@@ -103,8 +108,9 @@ func TestSync(t *testing.T) {
 	}
 	lines := strings.Split(r.Stdout, "\n")
 	assert.Equal(t, "Plan: create 2, update 1, deactivate 3, delete 0, group changes 6, new groups 1, unchanged 1", lines[0])
-	assert.Equal(t, "[1/8] create group analytics: ok", lines[1], "groups come first")
-	for i, l := range lines[1:9] {
+	assert.Equal(t, keptLine, lines[1])
+	assert.Equal(t, "[1/8] create group analytics: ok", lines[2], "groups come first")
+	for i, l := range lines[2:10] {
 		assert.Regexp(t, `^\[\d/8\] .+: ok$`, l, i)
 	}
 	assert.Contains(t, r.Stdout, "] update Seed-User-2@Example.com: ok\n")
@@ -124,7 +130,7 @@ func TestSync(t *testing.T) {
 	before := changes(f.srv)
 	r = f.run(t.Context())
 	require.NoError(t, r.Err, r.Stderr)
-	assert.Equal(t, "Plan: create 0, update 0, deactivate 0, delete 0, group changes 0, new groups 0, unchanged 8\n", r.Stdout)
+	assert.Equal(t, "Plan: create 0, update 0, deactivate 0, delete 0, group changes 0, new groups 0, unchanged 8\n"+keptLine+"\n", r.Stdout)
 	assert.Equal(t, before, changes(f.srv))
 }
 
@@ -135,6 +141,7 @@ func TestSyncDryRun(t *testing.T) {
 	require.NoError(t, r.Err, r.Stderr)
 	assert.Zero(t, changes(f.srv))
 	assert.Equal(t, `Plan: create 2, update 1, deactivate 3, delete 0, group changes 6, new groups 1, unchanged 1
+  keep          admin@admintest.local    the account this sync runs as: never deactivated or deleted
   create group  analytics                (no roles)
   create        ada@example.com          name="Ada Lovelace" role=researcher; groups +analytics +group-2
   create        grace@example.com        name="Grace Hopper" role=ml_engineer; groups +analytics
@@ -248,7 +255,7 @@ func TestSyncConvergesAfterInterruption(t *testing.T) {
 	assertSynced(t, f.srv, "inactive")
 	r = f.run(t.Context(), "-dry-run")
 	require.NoError(t, r.Err)
-	assert.Contains(t, r.Stdout, "unchanged 8\nNothing to do.\n")
+	assert.Contains(t, r.Stdout, "unchanged 8\n"+keptLine+"\nNothing to do.\n")
 }
 
 // TestSyncCreateRace has another client create Ada between the plan and
@@ -275,7 +282,7 @@ func TestSyncCreateRace(t *testing.T) {
 	})
 	f := setup(t, "email,name,role,groups\nada@example.com,Ada Lovelace,researcher,group-2\n", "people.csv", race)
 	srvURL, key = f.srv.URL, f.srv.APIKey
-	r := f.run(t.Context(), "-keep", f.keep+",seed-user-1@example.com")
+	r := f.run(t.Context(), "-keep", "seed-user-1@example.com")
 	require.NoError(t, r.Err, r.Stdout)
 	assert.Contains(t, r.Stdout, "] update ada@example.com: ok\n", "the create became an update")
 	assert.Contains(t, r.Stdout, "  created         0\n  updated         1\n")
@@ -317,6 +324,9 @@ func TestSyncRefusals(t *testing.T) {
 		{[]string{"-file", f.file, "-format", "xml"}, 2, `-format "xml": want csv or json`},
 		{[]string{"-file", f.file, "-concurrency", "0"}, 2, "-concurrency 0: want 1 to 64"},
 		{[]string{"-file", f.file, "-rate", "-1"}, 2, "-rate -1: must not be negative"},
+		{[]string{"-file", f.file, "-shard", "3/3"}, 2, `invalid value "3/3" for flag -shard: i must be 0 to n-1 (0 to 2)`},
+		{[]string{"-file", f.file, "-shard", "0/0"}, 2, `invalid value "0/0" for flag -shard: n must be 1 to 1024`},
+		{[]string{"-file", f.file, "-shard", "half"}, 2, `invalid value "half" for flag -shard: want i/n, such as 0/4`},
 		{[]string{"-file", empty}, 1, "lists no users; refusing to deactivate everyone"},
 		{[]string{"-file", bad}, 1, "bad.json: 2 problem(s) in the file: record 1 (x): invalid email; record 1 (x): name is empty"},
 		{[]string{"-file", txt}, 1, "give -format csv or -format json"},
@@ -348,4 +358,152 @@ func TestSyncEmbedded(t *testing.T) {
 	require.NoError(t, r.Err, r.Stdout)
 	assert.Contains(t, r.Stderr, "embedded fake server")
 	assert.Contains(t, r.Stdout, "  failed          0\n")
+}
+
+// meAsClient answers GET /v1/me as for an OAuth client that acts as no
+// user, as the real API may.
+func meAsClient() admintest.Option {
+	return admintest.WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/v1/me" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"type":"client","client_id":"cli_robot","role":"admin","user":null}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+}
+
+func TestSyncNeverTouchesItsCaller(t *testing.T) {
+	t.Parallel()
+	const admin = "admin@admintest.local"
+	tests := []struct {
+		name   string
+		opts   []admintest.Option
+		args   []string
+		key    func(*admintest.Server) string // the key to run with; nil: the admin key
+		plan   []string                       // the plan's lines after the counts
+		status map[string]string              // users' statuses afterwards ("" for deleted)
+	}{
+		{
+			name:   "deactivate",
+			plan:   []string{"  keep  " + admin + "  the account this sync runs as: never deactivated or deleted"},
+			status: map[string]string{admin: "active", "seed-user-4@example.com": "inactive"},
+		},
+		{
+			name:   "delete",
+			args:   []string{"-delete"},
+			plan:   []string{"  keep  " + admin + "  the account this sync runs as: never deactivated or deleted"},
+			status: map[string]string{admin: "active", "seed-user-4@example.com": ""},
+		},
+		{
+			name: "with -keep",
+			args: []string{"-keep", "SEED-USER-5@example.com"},
+			plan: []string{
+				"  keep  " + admin + "    the account this sync runs as: never deactivated or deleted",
+				"  keep  seed-user-5@example.com  listed in -keep",
+			},
+			status: map[string]string{admin: "active", "seed-user-4@example.com": "inactive", "seed-user-5@example.com": "active"},
+		},
+		{
+			name: "another key's user",
+			key:  func(srv *admintest.Server) string { return srv.NewKey("admin") },
+			plan: []string{"  keep  admin-<tag>@admintest.local  the account this sync runs as: never deactivated or deleted"},
+			// The default admin key's user is not the caller now.
+			status: map[string]string{admin: "inactive"},
+		},
+		{
+			name:   "an OAuth client without a user",
+			opts:   []admintest.Option{meAsClient()},
+			args:   []string{"-dry-run"}, // the admin key's user would go, and the key with it
+			plan:   []string{"  (the credentials are OAuth client cli_robot, which acts as no user: no account is excluded)"},
+			status: map[string]string{admin: "active"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, theFile, "people.csv", tt.opts...)
+			if tt.key != nil {
+				key := tt.key(f.srv)
+				f.env = func(k string) string {
+					return map[string]string{"ADMIN_API_URL": f.srv.URL, "ADMIN_API_KEY": key}[k]
+				}
+			}
+			r := f.run(t.Context(), tt.args...)
+			require.NoError(t, r.Err, r.Stdout)
+			lines := strings.Split(r.Stdout, "\n")
+			require.Greater(t, len(lines), len(tt.plan))
+			got := lines[1 : 1+len(tt.plan)]
+			for i := range got {
+				got[i] = regexp.MustCompile(`admin-[0-9a-f]+@`).ReplaceAllString(got[i], "admin-<tag>@")
+			}
+			if tt.name == "an OAuth client without a user" { // the note follows the dry run's detail
+				got = lines[len(lines)-1-len(tt.plan) : len(lines)-1]
+			}
+			assert.Equal(t, tt.plan, got, r.Stdout)
+			for email, want := range tt.status {
+				u, ok := f.srv.UserByEmail(email)
+				if want == "" {
+					assert.False(t, ok, email)
+					continue
+				}
+				require.True(t, ok, email)
+				assert.Equal(t, want, u.Status, email)
+			}
+		})
+	}
+}
+
+// lockedBuffer is a buffer that a test may read while the program writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestSyncShowsProgressWhileReading reads 250 users, three pages, and
+// checks what stderr said by the time each page was asked for: the count
+// of a page is shown before the page after the next is fetched (the SDK
+// fetches one page ahead).
+func TestSyncShowsProgressWhileReading(t *testing.T) {
+	t.Parallel()
+	var stderr lockedBuffer
+	var mu sync.Mutex
+	var seen []string // stderr when each page of users was asked for
+	record := admintest.WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/v1/users" {
+				mu.Lock()
+				seen = append(seen, stderr.String())
+				mu.Unlock()
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	f := setup(t, theFile, "people.csv", admintest.WithSeedData(250, 3, 0), record)
+	var stdout strings.Builder
+	err := run(t.Context(), []string{"-file", f.file, "-dry-run"}, f.env, &stdout, &stderr)
+	require.NoError(t, err)
+
+	require.Len(t, seen, 3)
+	assert.Empty(t, seen[0])
+	assert.True(t, strings.HasPrefix(seen[2], "sync-users: reading users: 100 so far\n"), "the first page is counted by the time the third is fetched: %q", seen[2])
+	assert.Equal(t, `sync-users: reading users: 100 so far
+sync-users: reading users: 200 so far
+sync-users: read 251 users and 3 groups
+`, stderr.String())
+	assert.True(t, strings.HasPrefix(stdout.String(), "Plan: "), "the plan comes after the reading")
 }

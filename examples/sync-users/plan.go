@@ -65,6 +65,13 @@ type Plan struct {
 	CreateGroups []string // groups named in the file that the API lacks, sorted
 	Changes      []Change // sorted by operation, then by email
 	Unchanged    int      // users that need nothing
+	Kept         []Kept   // users missing from the file that are left alone, sorted by email
+}
+
+// Kept is a user missing from the file that a plan leaves alone, and why.
+type Kept struct {
+	Email, UserID string
+	Why           string
 }
 
 // Empty reports whether the plan changes nothing.
@@ -74,10 +81,19 @@ func (p *Plan) Empty() bool { return len(p.CreateGroups) == 0 && len(p.Changes) 
 type PlanOptions struct {
 	// Delete deletes users missing from the file instead of deactivating them.
 	Delete bool
-	// Keep lists emails (any case) that are never deactivated or deleted,
-	// such as the account the sync itself runs as.
+	// Keep lists emails (any case) that are never deactivated or deleted.
 	Keep []string
+	// CallerID and CallerEmail are the user the sync runs as (GET /me),
+	// which is never deactivated or deleted: it would lock the sync out.
+	// Both are empty when the credentials act as no user.
+	CallerID, CallerEmail string
 }
+
+// The reasons a user missing from the file is kept.
+const (
+	whyCaller = "the account this sync runs as: never deactivated or deleted"
+	whyKeep   = "listed in -keep"
+)
 
 // normEmail is the form emails are compared in: the API compares them
 // case-insensitively.
@@ -118,7 +134,18 @@ func MakePlan(records []Record, users []admin.User, groups []string, opts PlanOp
 	}
 	for _, u := range users {
 		e := normEmail(u.Email)
-		if inFile[e] || keep[e] {
+		if inFile[e] {
+			continue
+		}
+		why := ""
+		switch {
+		case opts.CallerID != "" && u.ID == opts.CallerID, opts.CallerEmail != "" && e == normEmail(opts.CallerEmail):
+			why = whyCaller
+		case keep[e]:
+			why = whyKeep
+		}
+		if why != "" {
+			p.Kept = append(p.Kept, Kept{Email: u.Email, UserID: u.ID, Why: why})
 			continue
 		}
 		switch {
@@ -134,6 +161,7 @@ func MakePlan(records []Record, users []admin.User, groups []string, opts PlanOp
 		p.CreateGroups = append(p.CreateGroups, g)
 	}
 	slices.Sort(p.CreateGroups)
+	slices.SortFunc(p.Kept, func(a, b Kept) int { return cmp.Compare(normEmail(a.Email), normEmail(b.Email)) })
 	slices.SortFunc(p.Changes, func(a, b Change) int {
 		return cmp.Or(cmp.Compare(opOrder(a.Op), opOrder(b.Op)), cmp.Compare(normEmail(a.Email), normEmail(b.Email)))
 	})

@@ -89,7 +89,34 @@ func TestMakePlan(t *testing.T) {
 			want: Plan{Unchanged: 1, Changes: []Change{
 				{Email: "gone@x.io", UserID: "u1", Op: OpDeactivate},
 				{Email: "invited@x.io", UserID: "u4", Op: OpDeactivate},
+			}, Kept: []Kept{{Email: "Me@X.io", UserID: "u3", Why: whyKeep}}},
+		},
+		{
+			name: "the caller is never deactivated or deleted, found by id or by email",
+			users: []admin.User{
+				user("u1", "gone@x.io", "Gone", editor, admin.UserActive),
+				user("u3", "Me@X.io", "Me", admin.RoleAdmin, admin.UserActive),
+				user("u4", "kept@x.io", "Kept", editor, admin.UserActive),
+			},
+			opts: PlanOptions{Delete: true, Keep: []string{"kept@x.io", "me@x.io"}, CallerID: "u3", CallerEmail: "ME@x.io"},
+			want: Plan{Changes: []Change{{Email: "gone@x.io", UserID: "u1", Op: OpDelete}}, Kept: []Kept{
+				{Email: "kept@x.io", UserID: "u4", Why: whyKeep},
+				{Email: "Me@X.io", UserID: "u3", Why: whyCaller},
 			}},
+		},
+		{
+			name:  "the caller by id alone",
+			users: []admin.User{user("u3", "renamed@x.io", "Me", admin.RoleAdmin, admin.UserActive)},
+			opts:  PlanOptions{CallerID: "u3", CallerEmail: "me@x.io"},
+			want:  Plan{Kept: []Kept{{Email: "renamed@x.io", UserID: "u3", Why: whyCaller}}},
+		},
+		{
+			name:    "the caller in the file is planned like anyone else",
+			records: []Record{rec("me@x.io", "Me", editor)},
+			users:   []admin.User{user("u3", "me@x.io", "Me", admin.RoleAdmin, admin.UserActive)},
+			opts:    PlanOptions{CallerID: "u3", CallerEmail: "me@x.io"},
+			want: Plan{Changes: []Change{{Email: "me@x.io", UserID: "u3", Op: OpUpdate, SetRole: &editor,
+				OldName: "Me", OldRole: admin.RoleAdmin}}},
 		},
 		{
 			name: "delete removes missing users whatever their status",

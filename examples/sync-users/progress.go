@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/admin/api-go/examples/internal/cli"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -56,4 +57,46 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+// readProgress shows how many users have been read, on stderr: the count
+// rewritten in place on a terminal, else a line every readStep users.
+type readProgress struct {
+	w    io.Writer
+	tty  bool
+	last int // the count last shown
+}
+
+// readStep is how many users a progress line stands for: one page.
+const readStep = 100
+
+func newReadProgress(w io.Writer) *readProgress {
+	f, ok := w.(*os.File)
+	return &readProgress{w: w, tty: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// user records that n users have been read.
+func (p *readProgress) user(n int) {
+	if n-p.last < readStep {
+		return
+	}
+	p.last = n
+	if p.tty {
+		fmt.Fprintf(p.w, "\r%s: reading users: %d so far", prog, n)
+	} else {
+		fmt.Fprintf(p.w, "%s: reading users: %d so far\n", prog, n)
+	}
+}
+
+// stop ends the line a terminal shows.
+func (p *readProgress) stop() {
+	if p.tty && p.last > 0 {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// done says what was read.
+func (p *readProgress) done(users, groups int) {
+	p.stop()
+	fmt.Fprintf(p.w, "%s: read %s and %s\n", prog, cli.Plural(int64(users), "user"), cli.Plural(int64(groups), "group"))
 }
