@@ -80,6 +80,9 @@ type ListUsersParams struct {
 	Role   Role       // only users with this role
 	Status UserStatus // only users with this status
 	Query  string     // only users whose name or email contains this, ignoring case
+	// Email keeps only the user with exactly this email, compared ignoring
+	// case as the server compares emails; at most one user matches.
+	Email string
 }
 
 func (p *ListUsersParams) query() (url.Values, string, error) {
@@ -98,6 +101,9 @@ func (p *ListUsersParams) query() (url.Values, string, error) {
 	}
 	if p.Query != "" {
 		q.Set("q", p.Query)
+	}
+	if p.Email != "" {
+		q.Set("email", p.Email)
 	}
 	return q, p.Cursor, nil
 }
@@ -144,7 +150,8 @@ func (p *CreateUserParams) validate() error {
 	return validRole("Role", p.Role)
 }
 
-// Create creates a user. POST /users
+// Create creates a user. An email already taken, compared ignoring case,
+// is ErrConflict (code "email_taken"). POST /users
 func (s *UsersService) Create(ctx context.Context, p *CreateUserParams) (*User, error) {
 	if err := p.validate(); err != nil {
 		return nil, err

@@ -192,7 +192,7 @@ func TestUsersWire(t *testing.T) {
 		{"list filtered", rigReply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
 			func(ctx context.Context, c *admin.Client) error {
 				p, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 5, Cursor: "c1", Role: admin.RoleEditor,
-					Status: admin.UserActive, Query: "Ann Lee&x"})
+					Status: admin.UserActive, Query: "Ann Lee&x", Email: "Ann+x@Example.com"})
 				if err == nil {
 					assert.Empty(t, p.Data)
 					assert.False(t, p.HasMore)
@@ -200,7 +200,8 @@ func TestUsersWire(t *testing.T) {
 				}
 				return err
 			}, "GET", "/v1/users",
-			url.Values{"limit": {"5"}, "cursor": {"c1"}, "role": {"editor"}, "status": {"active"}, "q": {"Ann Lee&x"}}, ""},
+			url.Values{"limit": {"5"}, "cursor": {"c1"}, "role": {"editor"}, "status": {"active"}, "q": {"Ann Lee&x"},
+				"email": {"Ann+x@Example.com"}}, ""},
 		{"create", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			u, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com",
 				Role: admin.RoleEditor, SendInvitation: admin.Ptr(false)})
@@ -517,6 +518,15 @@ func TestUsersFlow(t *testing.T) {
 	page, err = c.Users.List(ctx, &admin.ListUsersParams{Status: admin.UserInvited, Role: admin.RoleEditor})
 	require.NoError(t, err)
 	assert.Empty(t, page.Data)
+	for _, email := range []string{"bob@example.com", "BOB@Example.COM"} {
+		page, err = c.Users.List(ctx, &admin.ListUsersParams{Email: email})
+		require.NoError(t, err)
+		require.Len(t, page.Data, 1, "the exact email %s, ignoring case", email)
+		assert.Equal(t, bob.ID, page.Data[0].ID)
+	}
+	page, err = c.Users.List(ctx, &admin.ListUsersParams{Email: "bob@example"})
+	require.NoError(t, err)
+	assert.Empty(t, page.Data, "not a substring match")
 
 	var ids []string
 	for u, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 1}) {
