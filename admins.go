@@ -19,6 +19,8 @@ import (
 type AdminsService service
 
 // AdminStatus is the state of an admin's invitation, as Kong numbers it.
+// The set is open: a number the SDK does not know decodes and is kept as
+// it is.
 type AdminStatus int
 
 // The statuses of an admin.

@@ -196,17 +196,12 @@ func TestValidation(t *testing.T) {
 			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "A <a@example.com>", Role: admin.RoleViewer})
 			return err
 		}, "Email"},
-		{"create unknown role", func() error {
-			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: "root"})
-			return err
-		}, "Role"},
 		{"create no role", func() error {
 			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com"})
 			return err
 		}, "Role"},
 		{"list limit 101", func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 101}); return err }, "Limit"},
 		{"list limit -1", func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: -1}); return err }, "Limit"},
-		{"list bad status", func() error { _, err := c.Users.List(ctx, &admin.ListUsersParams{Status: "gone"}); return err }, "Status"},
 		{"all limit 101", func() error {
 			for _, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 101}) {
 				return err
@@ -217,8 +212,8 @@ func TestValidation(t *testing.T) {
 			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("")})
 			return err
 		}, "Name"},
-		{"update status invited", func() error {
-			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Status: admin.Ptr(admin.UserInvited)})
+		{"update empty status", func() error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Status: admin.Ptr(admin.UserStatus(""))})
 			return err
 		}, "Status"},
 		{"nil context get", func() error { _, err := c.Users.Get(nilCtx, "usr_1"); return err }, "ctx"},

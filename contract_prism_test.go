@@ -369,7 +369,7 @@ func TestContractPrismMock(t *testing.T) {
 
 	r.succeeds("Users.List", func(ctx context.Context) error {
 		_, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 10, Cursor: "cur_earlier_example",
-			Role: admin.RoleEditor, Status: admin.UserActive, Query: "ada"})
+			Role: admin.RoleEditor, Status: admin.UserActive, Query: "ada", Email: "ada@example.com"})
 		return err
 	})
 	r.succeeds("Users.All", func(ctx context.Context) error {
@@ -625,6 +625,13 @@ func TestContractPrismProxy(t *testing.T) {
 	r.ok("Users.List", func(ctx context.Context) error {
 		page, err := c.Users.List(ctx, &admin.ListUsersParams{Query: u, Role: admin.RoleEditor, Limit: 5})
 		if err == nil && assert.Len(t, page.Data, 1) {
+			assert.Equal(t, user.ID, page.Data[0].ID)
+		}
+		return err
+	})
+	r.ok("Users.List", func(ctx context.Context) error {
+		page, err := c.Users.List(ctx, &admin.ListUsersParams{Email: strings.ToUpper(user.Email)})
+		if err == nil && assert.Len(t, page.Data, 1, "the exact email, ignoring case") {
 			assert.Equal(t, user.ID, page.Data[0].ID)
 		}
 		return err

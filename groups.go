@@ -42,9 +42,6 @@ func (p *ListGroupsParams) query() (url.Values, string, error) {
 		return nil, "", err
 	}
 	if p.Role != "" {
-		if !p.Role.Valid() {
-			return nil, "", invalidParam("Role", "unknown role "+string(p.Role))
-		}
 		q.Set("role", string(p.Role))
 	}
 	return q, p.Cursor, nil
@@ -232,11 +229,12 @@ func groupMemberPath(name, userID string) (string, error) {
 	return g + u, nil
 }
 
-// validRoles checks that every role in rs is known.
+// validRoles checks that no role in rs is empty; the server judges their
+// values.
 func validRoles(field string, rs []Role) error {
 	for _, r := range rs {
-		if !r.Valid() {
-			return invalidParam(field, "unknown role "+string(r))
+		if r == "" {
+			return invalidParam(field, "must not hold an empty role")
 		}
 	}
 	return nil

@@ -14,6 +14,8 @@ import (
 type UsersService service
 
 // Role is a role that can be granted to a user, a group or an API key.
+// The set is open: the server may add roles, which the SDK sends and
+// decodes as they are.
 type Role string
 
 // The roles the API knows.
@@ -27,7 +29,11 @@ const (
 	RoleMLEngineer      Role = "ml_engineer"
 )
 
-// Valid reports whether r is one of the roles the API knows.
+// Valid reports whether r is one of the roles this version of the SDK
+// knows (the constants above). The SDK itself sends and decodes any
+// non-empty role as it is and leaves the check to the server, so a role
+// the server adds can be used before the SDK knows it; a program can use
+// Valid to check its own input, or RolesService.List for the server's list.
 func (r Role) Valid() bool {
 	switch r {
 	case RoleAdmin, RoleEditor, RoleViewer, RoleDepartmentAdmin, RoleResearcher, RoleResearchManager, RoleMLEngineer:
@@ -36,7 +42,7 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// UserStatus is the state of a user's account.
+// UserStatus is the state of a user's account. The set is open, like Role's.
 type UserStatus string
 
 // The statuses of a user.
@@ -46,7 +52,9 @@ const (
 	UserInvited  UserStatus = "invited"
 )
 
-// Valid reports whether s is one of the statuses the API knows.
+// Valid reports whether s is one of the statuses this version of the SDK
+// knows (the constants above). Like a Role, the SDK sends and decodes any
+// non-empty status as it is and leaves the check to the server.
 func (s UserStatus) Valid() bool { return s == UserActive || s == UserInactive || s == UserInvited }
 
 // User is a user of the organisation.
@@ -72,6 +80,9 @@ type ListUsersParams struct {
 	Role   Role       // only users with this role
 	Status UserStatus // only users with this status
 	Query  string     // only users whose name or email contains this, ignoring case
+	// Email keeps only the user with exactly this email, compared ignoring
+	// case as the server compares emails; at most one user matches.
+	Email string
 }
 
 func (p *ListUsersParams) query() (url.Values, string, error) {
@@ -83,19 +94,16 @@ func (p *ListUsersParams) query() (url.Values, string, error) {
 		return nil, "", err
 	}
 	if p.Role != "" {
-		if !p.Role.Valid() {
-			return nil, "", invalidParam("Role", "unknown role "+string(p.Role))
-		}
 		q.Set("role", string(p.Role))
 	}
 	if p.Status != "" {
-		if !p.Status.Valid() {
-			return nil, "", invalidParam("Status", "unknown status "+string(p.Status))
-		}
 		q.Set("status", string(p.Status))
 	}
 	if p.Query != "" {
 		q.Set("q", p.Query)
+	}
+	if p.Email != "" {
+		q.Set("email", p.Email)
 	}
 	return q, p.Cursor, nil
 }
@@ -142,7 +150,8 @@ func (p *CreateUserParams) validate() error {
 	return validRole("Role", p.Role)
 }
 
-// Create creates a user. POST /users
+// Create creates a user. An email already taken, compared ignoring case,
+// is ErrConflict (code "email_taken"). POST /users
 func (s *UsersService) Create(ctx context.Context, p *CreateUserParams) (*User, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -163,7 +172,7 @@ func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
 type UpdateUserParams struct {
 	Name   *string     `json:"name,omitempty"`
 	Role   *Role       `json:"role,omitempty"`
-	Status *UserStatus `json:"status,omitempty"` // UserActive or UserInactive
+	Status *UserStatus `json:"status,omitempty"` // UserActive or UserInactive today; the server decides
 }
 
 func (p *UpdateUserParams) validate() error {
@@ -172,10 +181,10 @@ func (p *UpdateUserParams) validate() error {
 		return invalidParam("params", "must not be nil")
 	case p.Name != nil && *p.Name == "":
 		return invalidParam("Name", "must not be empty")
-	case p.Role != nil && !p.Role.Valid():
-		return invalidParam("Role", "unknown role "+string(*p.Role))
-	case p.Status != nil && *p.Status != UserActive && *p.Status != UserInactive:
-		return invalidParam("Status", "must be active or inactive")
+	case p.Role != nil && *p.Role == "":
+		return invalidParam("Role", "must not be empty")
+	case p.Status != nil && *p.Status == "":
+		return invalidParam("Status", "must not be empty")
 	}
 	return nil
 }
@@ -262,13 +271,10 @@ func validEmail(field, v string) error {
 	return nil
 }
 
-// validRole checks that r is set and known.
+// validRole checks that r is set; the server judges its value.
 func validRole(field string, r Role) error {
 	if r == "" {
 		return invalidParam(field, "is required")
-	}
-	if !r.Valid() {
-		return invalidParam(field, "unknown role "+string(r))
 	}
 	return nil
 }

@@ -192,7 +192,7 @@ func TestUsersWire(t *testing.T) {
 		{"list filtered", rigReply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
 			func(ctx context.Context, c *admin.Client) error {
 				p, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 5, Cursor: "c1", Role: admin.RoleEditor,
-					Status: admin.UserActive, Query: "Ann Lee&x"})
+					Status: admin.UserActive, Query: "Ann Lee&x", Email: "Ann+x@Example.com"})
 				if err == nil {
 					assert.Empty(t, p.Data)
 					assert.False(t, p.HasMore)
@@ -200,7 +200,8 @@ func TestUsersWire(t *testing.T) {
 				}
 				return err
 			}, "GET", "/v1/users",
-			url.Values{"limit": {"5"}, "cursor": {"c1"}, "role": {"editor"}, "status": {"active"}, "q": {"Ann Lee&x"}}, ""},
+			url.Values{"limit": {"5"}, "cursor": {"c1"}, "role": {"editor"}, "status": {"active"}, "q": {"Ann Lee&x"},
+				"email": {"Ann+x@Example.com"}}, ""},
 		{"create", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			u, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com",
 				Role: admin.RoleEditor, SendInvitation: admin.Ptr(false)})
@@ -309,14 +310,6 @@ func TestUsersInvalidParams(t *testing.T) {
 			_, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: -1})
 			return err
 		}},
-		{"list unknown role", "Role", func(ctx context.Context, c *admin.Client) error {
-			_, err := c.Users.List(ctx, &admin.ListUsersParams{Role: "boss"})
-			return err
-		}},
-		{"list unknown status", "Status", func(ctx context.Context, c *admin.Client) error {
-			_, err := c.Users.List(ctx, &admin.ListUsersParams{Status: "gone"})
-			return err
-		}},
 		{"all limit too big", "Limit", func(ctx context.Context, c *admin.Client) error {
 			for _, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 1000}) {
 				return err
@@ -347,10 +340,6 @@ func TestUsersInvalidParams(t *testing.T) {
 			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com"})
 			return err
 		}},
-		{"create with unknown role", "Role", func(ctx context.Context, c *admin.Client) error {
-			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: "boss"})
-			return err
-		}},
 		{"get empty id", "id", func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Users.Get(ctx, "")
 			return err
@@ -375,12 +364,12 @@ func TestUsersInvalidParams(t *testing.T) {
 			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("")})
 			return err
 		}},
-		{"update unknown role", "Role", func(ctx context.Context, c *admin.Client) error {
-			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Role: admin.Ptr(admin.Role("boss"))})
+		{"update empty role", "Role", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Role: admin.Ptr(admin.Role(""))})
 			return err
 		}},
-		{"update to invited", "Status", func(ctx context.Context, c *admin.Client) error {
-			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Status: admin.Ptr(admin.UserInvited)})
+		{"update empty status", "Status", func(ctx context.Context, c *admin.Client) error {
+			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Status: admin.Ptr(admin.UserStatus(""))})
 			return err
 		}},
 		{"delete empty id", "id", func(ctx context.Context, c *admin.Client) error {
@@ -529,6 +518,15 @@ func TestUsersFlow(t *testing.T) {
 	page, err = c.Users.List(ctx, &admin.ListUsersParams{Status: admin.UserInvited, Role: admin.RoleEditor})
 	require.NoError(t, err)
 	assert.Empty(t, page.Data)
+	for _, email := range []string{"bob@example.com", "BOB@Example.COM"} {
+		page, err = c.Users.List(ctx, &admin.ListUsersParams{Email: email})
+		require.NoError(t, err)
+		require.Len(t, page.Data, 1, "the exact email %s, ignoring case", email)
+		assert.Equal(t, bob.ID, page.Data[0].ID)
+	}
+	page, err = c.Users.List(ctx, &admin.ListUsersParams{Email: "bob@example"})
+	require.NoError(t, err)
+	assert.Empty(t, page.Data, "not a substring match")
 
 	var ids []string
 	for u, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 1}) {

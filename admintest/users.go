@@ -51,6 +51,10 @@ func (s *service) listUsers(c *call) result {
 		return c.fail(e)
 	}
 	role, status, text := q.Get("role"), q.Get("status"), strings.ToLower(q.Get("q"))
+	email := strings.ToLower(q.Get("email"))
+	if len(email) > 254 {
+		return c.fail(invalidErr("email", "email must be at most 254 characters."))
+	}
 	if role != "" && !isRole(role) {
 		return c.fail(invalidErr("role", "Unknown role "+quote(role)+"."))
 	}
@@ -62,6 +66,7 @@ func (s *service) listUsers(c *call) result {
 	keys, more := s.st.userIdx.page(after, limit, func(id string) bool {
 		u := s.st.users[id].u
 		return (role == "" || u.Role == role) && (status == "" || u.Status == status) &&
+			(email == "" || strings.ToLower(u.Email) == email) &&
 			(text == "" || strings.Contains(strings.ToLower(u.Name), text) ||
 				strings.Contains(strings.ToLower(u.Email), text))
 	})

@@ -176,6 +176,12 @@ func TestListUsersFilters(t *testing.T) {
 		{"status=active&role=researcher", []string{"Xi"}},
 		{"status=invited", []string{"Zed Alpha", "Yan"}},
 		{"q=nobody", nil},
+		{"email=yan.alpha@example.com", []string{"Yan"}},
+		{"email=YAN.alpha%40EXAMPLE.com", []string{"Yan"}},
+		{"email=alpha@example.com", nil},
+		{"email=yan.ALPHA@example.co", nil},
+		{"email=zed@example.com&q=yan", nil},
+		{"email=zed@example.com&status=invited", []string{"Zed Alpha"}},
 	}
 	for _, tt := range tests {
 		r := send(t, srv, request{method: "GET", path: "/users?" + tt.query, key: srv.APIKey})
@@ -190,7 +196,8 @@ func TestListUsersFilters(t *testing.T) {
 		assert.False(t, p.Meta.HasMore)
 		assert.Nil(t, p.Meta.NextCursor)
 	}
-	for _, q := range []string{"limit=0", "limit=101", "limit=x", "cursor=bogus", "role=king", "status=gone"} {
+	for _, q := range []string{"limit=0", "limit=101", "limit=x", "cursor=bogus", "role=king", "status=gone",
+		"email=" + strings.Repeat("a", 243) + "@example.com"} {
 		r := send(t, srv, request{method: "GET", path: "/users?" + q, key: srv.APIKey})
 		assert.Equal(t, 400, r.Status, q)
 		assert.Equal(t, strings.Split(q, "=")[0], r.apiError(t).Error.Param, q)
