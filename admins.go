@@ -148,6 +148,19 @@ func (s *AdminsService) All(ctx context.Context, p *ListAdminsParams) iter.Seq2[
 	return newPager(s.c, "admins", q, kongStyle, adminID).all(ctx, offset)
 }
 
+// Pages iterates over the pages of admins, starting at p.Offset. Each
+// page's NextCursor, Kong's offset, resumes the walk after it, now or in
+// a later run. Pages checks the pages as All does and fetches the next
+// one while the caller works on the current one; breaking out stops it
+// cleanly. GET /admins
+func (s *AdminsService) Pages(ctx context.Context, p *ListAdminsParams) iter.Seq2[*Page[Admin], error] {
+	q, offset, err := p.query()
+	if err != nil {
+		return errSeq[*Page[Admin]](err)
+	}
+	return newPager(s.c, "admins", q, kongStyle, adminID).pages(ctx, offset)
+}
+
 // InviteAdminParams are the fields of a new admin.
 type InviteAdminParams struct {
 	Username string `json:"username"` // required

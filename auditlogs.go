@@ -119,12 +119,26 @@ func (s *AuditLogsService) List(ctx context.Context, p *ListAuditLogsParams) (*P
 
 // All iterates over every audit event matching p, oldest first, page by
 // page, starting at p.Cursor. An export that must be able to stop and
-// resume walks the log with List instead and keeps each page's NextCursor.
-// GET /audit-logs
+// resume walks the log with Pages instead and keeps each page's
+// NextCursor. GET /audit-logs
 func (s *AuditLogsService) All(ctx context.Context, p *ListAuditLogsParams) iter.Seq2[AuditEvent, error] {
 	q, cursor, err := p.query()
 	if err != nil {
 		return errSeq[AuditEvent](err)
 	}
 	return newPager(s.c, "audit-logs", q, cursorStyle, auditEventID).all(ctx, cursor)
+}
+
+// Pages iterates over the pages of audit events matching p, oldest
+// first, starting at p.Cursor. Each page's NextCursor resumes the walk
+// after it, now or in a later run: an export keeps the cursor of the last
+// page it wrote. Pages checks the pages as All does and fetches the next
+// one while the caller works on the current one; breaking out stops it
+// cleanly. GET /audit-logs
+func (s *AuditLogsService) Pages(ctx context.Context, p *ListAuditLogsParams) iter.Seq2[*Page[AuditEvent], error] {
+	q, cursor, err := p.query()
+	if err != nil {
+		return errSeq[*Page[AuditEvent]](err)
+	}
+	return newPager(s.c, "audit-logs", q, cursorStyle, auditEventID).pages(ctx, cursor)
 }

@@ -59,6 +59,18 @@ func (s *ClustersService) All(ctx context.Context, p *ListClustersParams) iter.S
 	return newPager(s.c, "clusters", q, cursorStyle, clusterID).all(ctx, cursor)
 }
 
+// Pages iterates over the pages of clusters, starting at p.Cursor.
+// Each page's NextCursor resumes the walk after it, now or in a later run.
+// Pages checks the pages as All does and fetches the next one while the
+// caller works on the current one; breaking out stops it cleanly. GET /clusters
+func (s *ClustersService) Pages(ctx context.Context, p *ListClustersParams) iter.Seq2[*Page[Cluster], error] {
+	q, cursor, err := p.query()
+	if err != nil {
+		return errSeq[*Page[Cluster]](err)
+	}
+	return newPager(s.c, "clusters", q, cursorStyle, clusterID).pages(ctx, cursor)
+}
+
 // Get returns the cluster with the given id. GET /clusters/{id}
 func (s *ClustersService) Get(ctx context.Context, id string) (*Cluster, error) {
 	e, err := escape("id", id)

@@ -375,6 +375,9 @@ func TestContractPrismMock(t *testing.T) {
 	r.succeeds("Users.All", func(ctx context.Context) error {
 		return first(c.Users.All(ctx, &admin.ListUsersParams{Limit: 2}))
 	})
+	r.succeeds("Users.Pages", func(ctx context.Context) error {
+		return first(c.Users.Pages(ctx, &admin.ListUsersParams{Limit: 2, Email: "ada@example.com"}))
+	})
 	r.succeeds("Users.Create", func(ctx context.Context) error {
 		_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ada Lovelace", Email: "ada@example.com",
 			Role: admin.RoleEditor, SendInvitation: admin.Ptr(false)})
@@ -402,6 +405,7 @@ func TestContractPrismMock(t *testing.T) {
 		return err
 	})
 	r.succeeds("Groups.All", func(ctx context.Context) error { return first(c.Groups.All(ctx, nil)) })
+	r.succeeds("Groups.Pages", func(ctx context.Context) error { return first(c.Groups.Pages(ctx, nil)) })
 	r.succeeds("Groups.Create", func(ctx context.Context) error {
 		_, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: group, Roles: []admin.Role{admin.RoleResearcher}})
 		return err
@@ -416,6 +420,7 @@ func TestContractPrismMock(t *testing.T) {
 		return err
 	})
 	r.succeeds("Groups.AllMembers", func(ctx context.Context) error { return first(c.Groups.AllMembers(ctx, group, nil)) })
+	r.succeeds("Groups.MemberPages", func(ctx context.Context) error { return first(c.Groups.MemberPages(ctx, group, nil)) })
 	r.succeeds("Groups.AddMember", func(ctx context.Context) error { return c.Groups.AddMember(ctx, group, userID) })
 	r.succeeds("Groups.RemoveMember", func(ctx context.Context) error { return c.Groups.RemoveMember(ctx, group, userID) })
 	r.succeeds("Groups.Delete", func(ctx context.Context) error { return c.Groups.Delete(ctx, group) })
@@ -425,6 +430,7 @@ func TestContractPrismMock(t *testing.T) {
 		return err
 	})
 	r.succeeds("Clusters.All", func(ctx context.Context) error { return first(c.Clusters.All(ctx, nil)) })
+	r.succeeds("Clusters.Pages", func(ctx context.Context) error { return first(c.Clusters.Pages(ctx, nil)) })
 	r.succeeds("Clusters.Get", func(ctx context.Context) error { _, err := c.Clusters.Get(ctx, clusterID); return err })
 
 	r.succeeds("Projects.List", func(ctx context.Context) error {
@@ -432,6 +438,7 @@ func TestContractPrismMock(t *testing.T) {
 		return err
 	})
 	r.succeeds("Projects.All", func(ctx context.Context) error { return first(c.Projects.All(ctx, nil)) })
+	r.succeeds("Projects.Pages", func(ctx context.Context) error { return first(c.Projects.Pages(ctx, nil)) })
 	r.succeeds("Projects.Create", func(ctx context.Context) error {
 		_, err := c.Projects.Create(ctx, &admin.CreateProjectParams{Name: "vision", ClusterID: clusterID,
 			Description: "Computer vision research", DeservedGPUs: 4, Members: []string{userID}})
@@ -456,6 +463,9 @@ func TestContractPrismMock(t *testing.T) {
 		return err
 	})
 	r.succeeds("AuditLogs.All", func(ctx context.Context) error { return first(c.AuditLogs.All(ctx, nil)) })
+	r.succeeds("AuditLogs.Pages", func(ctx context.Context) error {
+		return first(c.AuditLogs.Pages(ctx, &admin.ListAuditLogsParams{Action: "user.*"}))
+	})
 
 	adminCalls(r, adminID, r.succeeds)
 	r.requireCalledAll()
@@ -487,6 +497,7 @@ func adminCalls(r *prismRun, adminID string, check func(string, func(context.Con
 		return err
 	})
 	check("Admins.All", func(ctx context.Context) error { return first(c.Admins.All(ctx, nil)) })
+	check("Admins.Pages", func(ctx context.Context) error { return first(c.Admins.Pages(ctx, &admin.ListAdminsParams{Size: 5})) })
 	check("Admins.Invite", func(ctx context.Context) error {
 		_, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "test-admin", Email: "test@example.com",
 			CustomID: "custom-123", RBACTokenEnabled: admin.Ptr(true)})
@@ -599,6 +610,9 @@ func TestContractPrismProxy(t *testing.T) {
 		assert.GreaterOrEqual(t, n, 2, "a walk of several pages")
 		return nil
 	})
+	r.ok("Clusters.Pages", func(ctx context.Context) error {
+		return walkPages(t, c.Clusters.Pages(ctx, &admin.ListClustersParams{Limit: 1}))
+	})
 
 	// A user: create, read, change, find.
 	var user *admin.User
@@ -648,6 +662,9 @@ func TestContractPrismProxy(t *testing.T) {
 		assert.Greater(t, len(seen), 7, "a walk of several pages")
 		return nil
 	})
+	r.ok("Users.Pages", func(ctx context.Context) error {
+		return walkPages(t, c.Users.Pages(ctx, &admin.ListUsersParams{Limit: 7}))
+	})
 	r.ok("Users.Logout", func(ctx context.Context) error { return c.Users.Logout(ctx, user.ID) })
 	r.ok("Users.ResetPassword", func(ctx context.Context) error {
 		reset, err := c.Users.ResetPassword(ctx, user.ID)
@@ -679,6 +696,10 @@ func TestContractPrismProxy(t *testing.T) {
 		return err
 	})
 	r.ok("Groups.AllMembers", func(ctx context.Context) error { return first(c.Groups.AllMembers(ctx, group, nil)) })
+	r.ok("Groups.MemberPages", func(ctx context.Context) error { return first(c.Groups.MemberPages(ctx, group, nil)) })
+	r.ok("Groups.Pages", func(ctx context.Context) error {
+		return walkPages(t, c.Groups.Pages(ctx, &admin.ListGroupsParams{Limit: 2}))
+	})
 	r.ok("Groups.Update", func(ctx context.Context) error {
 		_, err := c.Groups.Update(ctx, group, &admin.UpdateGroupParams{Roles: []admin.Role{admin.RoleViewer, admin.RoleResearcher}})
 		return err
@@ -743,6 +764,9 @@ func TestContractPrismProxy(t *testing.T) {
 		}
 		assert.Contains(t, ids, project.ID)
 		return nil
+	})
+	r.ok("Projects.Pages", func(ctx context.Context) error {
+		return walkPages(t, c.Projects.Pages(ctx, &admin.ListProjectsParams{Limit: 2}))
 	})
 	r.ok("Projects.RemoveMember", func(ctx context.Context) error {
 		return c.Projects.RemoveMember(ctx, project.ID, user.ID)
@@ -820,7 +844,25 @@ func TestContractPrismProxy(t *testing.T) {
 			admin.ActionGroupMemberAdd, admin.ActionGroupDelete, admin.ActionProjectMemberAdd, admin.ActionProjectDelete})
 		return nil
 	})
+	r.ok("AuditLogs.Pages", func(ctx context.Context) error {
+		return walkPages(t, c.AuditLogs.Pages(ctx, &admin.ListAuditLogsParams{Limit: 3, StartTime: user.CreatedAt.Add(-time.Minute)}))
+	})
 	r.requireCalledAll()
+}
+
+// walkPages walks a page iteration to its end; every page but the last
+// has a cursor, and the walk has several pages.
+func walkPages[T any](t *testing.T, seq func(func(*admin.Page[T], error) bool)) error {
+	n := 0
+	for pg, err := range seq {
+		if err != nil {
+			return err
+		}
+		n++
+		assert.Equal(t, pg.HasMore, pg.NextCursor != "", "page %d", n)
+	}
+	assert.GreaterOrEqual(t, n, 2, "a walk of several pages")
+	return nil
 }
 
 // proxyAdmins runs the life of a Kong-style admin through the proxy:
@@ -866,6 +908,9 @@ func proxyAdmins(r *prismRun, u string) {
 		}
 		assert.Contains(t, ids, invited.ID)
 		return nil
+	})
+	r.ok("Admins.Pages", func(ctx context.Context) error {
+		return walkPages(t, c.Admins.Pages(ctx, &admin.ListAdminsParams{Size: 1}))
 	})
 	r.ok("Admins.AddRoles", func(ctx context.Context) error {
 		_, err := c.Admins.AddRoles(ctx, invited.ID, "read-only", "admin")

@@ -36,8 +36,10 @@
 //		fmt.Println(u.Email)
 //	}
 //
-// Breaking out of the loop stops fetching. To resume a walk later, save a
-// Page's NextCursor and pass it as the Cursor of the next List or All.
+// Breaking out of the loop stops fetching. Pages walks the same way a
+// whole Page at a time. To resume a walk later, save the NextCursor of the
+// last Page finished and pass it as the Cursor of the next List, All or
+// Pages.
 //
 // # Errors
 //

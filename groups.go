@@ -66,6 +66,18 @@ func (s *GroupsService) All(ctx context.Context, p *ListGroupsParams) iter.Seq2[
 	return newPager(s.c, "groups", q, cursorStyle, groupID).all(ctx, cursor)
 }
 
+// Pages iterates over the pages of groups matching p, starting at p.Cursor.
+// Each page's NextCursor resumes the walk after it, now or in a later run.
+// Pages checks the pages as All does and fetches the next one while the
+// caller works on the current one; breaking out stops it cleanly. GET /groups
+func (s *GroupsService) Pages(ctx context.Context, p *ListGroupsParams) iter.Seq2[*Page[Group], error] {
+	q, cursor, err := p.query()
+	if err != nil {
+		return errSeq[*Page[Group]](err)
+	}
+	return newPager(s.c, "groups", q, cursorStyle, groupID).pages(ctx, cursor)
+}
+
 // CreateGroupParams are the fields of a new group.
 type CreateGroupParams struct {
 	// Name is required and identifies the group in every later call, so
@@ -187,6 +199,18 @@ func (s *GroupsService) AllMembers(ctx context.Context, name string, p *ListGrou
 		return errSeq[User](err)
 	}
 	return pg.all(ctx, cursor)
+}
+
+// MemberPages iterates over the pages of the users in a group, starting
+// at p.Cursor. Each page's NextCursor resumes the walk after it, now or in
+// a later run. It checks and fetches ahead as AllMembers does; breaking
+// out stops it cleanly. GET /groups/{name}/members
+func (s *GroupsService) MemberPages(ctx context.Context, name string, p *ListGroupMembersParams) iter.Seq2[*Page[User], error] {
+	pg, cursor, err := s.membersPager(name, p)
+	if err != nil {
+		return errSeq[*Page[User]](err)
+	}
+	return pg.pages(ctx, cursor)
 }
 
 // AddMember adds a user to a group; adding twice is no error.

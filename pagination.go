@@ -12,7 +12,8 @@ import (
 type Page[T any] struct {
 	Data []T
 	// NextCursor continues the list after this page; pass it as the
-	// Cursor of the next List or All call. It is empty on the last page.
+	// Cursor of the next List, All or Pages call. It is empty on the last
+	// page.
 	NextCursor string
 	// HasMore reports whether the server has more items after this page.
 	HasMore bool
@@ -161,19 +162,39 @@ func decodePage[T any](body []byte, style pageStyle, out *Page[T]) (bad string, 
 	return "", nil
 }
 
-// all walks the collection from cursor, fetching the next page while the
-// caller works on the current one. It yields an error once and stops; when
-// the caller breaks out, the fetch in flight is cancelled and waited for.
+// all walks the collection from cursor item by item: pages, flattened.
 func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		var zero T
+		for pg, err := range p.pages(ctx, cursor) {
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for i := range pg.Data {
+				if !yield(pg.Data[i], nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// pages walks the collection from cursor page by page, fetching the next
+// page while the caller works on the current one. Every page the server
+// sends is yielded, an empty one too (its NextCursor is progress), but
+// no page that repeats an item of the page before it or a cursor of the
+// walk. It yields an error once and stops; when the caller breaks out,
+// the fetch in flight is cancelled and waited for.
+func (p *pager[T]) pages(ctx context.Context, cursor string) iter.Seq2[*Page[T], error] {
+	return func(yield func(*Page[T], error) bool) {
 		if ctx == nil {
-			yield(zero, invalidParam("ctx", "context is nil"))
+			yield(nil, invalidParam("ctx", "context is nil"))
 			return
 		}
 		ctx, cancel := context.WithCancel(ctx)
 		// A caller's CaptureResponse is filled on this goroutine, with the
-		// page whose items are being yielded, never from the fetch ahead.
+		// page being yielded, never from the fetch ahead.
 		capt, _ := ctx.Value(keyResponse).(*Response)
 		type result struct {
 			page *Page[T]
@@ -223,40 +244,32 @@ func (p *pager[T]) all(ctx context.Context, cursor string) iter.Seq2[T, error] {
 				*capt = *r.resp
 			}
 			if r.err != nil {
-				yield(zero, r.err)
+				yield(nil, r.err)
 				return
 			}
 			pg := r.page
+			// Decided before the caller sees the page, which is theirs to change.
+			more, nextCursor := pg.HasMore, pg.NextCursor
 			if len(pg.Data) > 0 {
 				// next now holds this page's ids: it becomes the set the
 				// following page is checked against.
 				prev, next = next, prev
-			}
-			if pg.HasMore {
-				if _, seen := cursors[pg.NextCursor]; seen {
-					yield(zero, p.invalid("a page's next cursor is one this walk has already followed"))
-					return
-				}
-				cursors[pg.NextCursor] = struct{}{}
-				fetch(pg.NextCursor, prev, next)
-			}
-			if len(pg.Data) == 0 {
-				if !pg.HasMore {
-					return
-				}
+				empty = 0
+			} else if more {
 				if empty++; empty > maxEmptyPages {
-					yield(zero, p.invalid("too many empty pages in a row"))
-					return
-				}
-				continue
-			}
-			empty = 0
-			for i := range pg.Data {
-				if !yield(pg.Data[i], nil) {
+					yield(nil, p.invalid("too many empty pages in a row"))
 					return
 				}
 			}
-			if !pg.HasMore {
+			if more {
+				if _, seen := cursors[nextCursor]; seen {
+					yield(nil, p.invalid("a page's next cursor is one this walk has already followed"))
+					return
+				}
+				cursors[nextCursor] = struct{}{}
+				fetch(nextCursor, prev, next)
+			}
+			if !yield(pg, nil) || !more {
 				return
 			}
 		}

@@ -202,19 +202,27 @@ func TestAllRejectsBadPages(t *testing.T) {
 			"c2": {ids: []string{"u1"}},
 		}, []string{"u1"}},
 	}
+	walkers := map[string]func(*admin.Client) ([]string, []error){
+		"All": func(c *admin.Client) ([]string, []error) { return walk(c.Users.All(context.Background(), nil)) },
+		"Pages": func(c *admin.Client) ([]string, []error) {
+			return flatten(c.Users.Pages(context.Background(), nil), userID)
+		},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, c := servePages(t, tt.pages)
-			ids, errs := walk(c.Users.All(context.Background(), nil))
-			assert.Equal(t, tt.want, ids)
-			require.Len(t, errs, 1)
-			require.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
-			var e *admin.Error
-			require.ErrorAs(t, errs[0], &e)
-			assert.Equal(t, "GET", e.Method)
-			assert.Equal(t, "/v1/users", e.Path)
-		})
+		for how, walker := range walkers {
+			t.Run(tt.name+" "+how, func(t *testing.T) {
+				t.Parallel()
+				_, c := servePages(t, tt.pages)
+				ids, errs := walker(c)
+				assert.Equal(t, tt.want, ids)
+				require.Len(t, errs, 1)
+				require.ErrorIs(t, errs[0], admin.ErrInvalidResponse)
+				var e *admin.Error
+				require.ErrorAs(t, errs[0], &e)
+				assert.Equal(t, "GET", e.Method)
+				assert.Equal(t, "/v1/users", e.Path)
+			})
+		}
 	}
 }
 
@@ -403,3 +411,211 @@ func TestPagesOutliveTheBodyBuffer(t *testing.T) {
 		assert.Equal(t, copies[u.ID], fingerprint(u), "user %s changed after later reads", u.ID)
 	}
 }
+
+// TestPagesWalk yields every page as the server sent it, an empty one
+// too, with its cursor; a caller changing a page changes nothing.
+func TestPagesWalk(t *testing.T) {
+	t.Parallel()
+	p, c := servePages(t, map[string]page{
+		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
+		"c1": {ids: nil, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u3"}, next: admin.Ptr("c3"), more: true},
+		"c3": {ids: []string{"u4"}, next: nil, more: false},
+	})
+	type got struct {
+		ids  []string
+		next string
+		more bool
+	}
+	var pages []got
+	for pg, err := range c.Users.Pages(context.Background(), &admin.ListUsersParams{Limit: 2, Role: admin.RoleViewer}) {
+		require.NoError(t, err)
+		g := got{next: pg.NextCursor, more: pg.HasMore}
+		for _, u := range pg.Data {
+			g.ids = append(g.ids, u.ID)
+		}
+		pages = append(pages, g)
+		pg.HasMore, pg.NextCursor, pg.Data = false, "c1", nil // the caller's to change
+	}
+	assert.Equal(t, []got{{[]string{"u1", "u2"}, "c1", true}, {nil, "c2", true}, {[]string{"u3"}, "c3", true},
+		{[]string{"u4"}, "", false}}, pages)
+	reqs := p.requests()
+	require.Len(t, reqs, 4)
+	for i, q := range reqs {
+		assert.Equal(t, "2", q.Get("limit"))
+		assert.Equal(t, "viewer", q.Get("role"))
+		assert.Equal(t, []string{"", "c1", "c2", "c3"}[i], q.Get("cursor"))
+	}
+}
+
+// TestPagesStopsWhenLoopBreaks is not parallel: goleak checks every
+// goroutine of the process.
+func TestPagesStopsWhenLoopBreaks(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := &pages{byCur: map[string]page{
+		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
+		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
+		"c2": {ids: []string{"u5"}},
+	}}
+	srv := httptest.NewServer(http.HandlerFunc(p.handle))
+	tr := &http.Transport{}
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithHTTPClient(&http.Client{Transport: tr}))
+	require.NoError(t, err)
+	n := 0
+	for pg, err := range c.Users.Pages(context.Background(), nil) {
+		require.NoError(t, err)
+		assert.Equal(t, "c1", pg.NextCursor)
+		n++
+		break
+	}
+	assert.Equal(t, 1, n)
+	assert.LessOrEqual(t, len(p.requests()), 2, "no page fetched beyond the one in flight")
+	tr.CloseIdleConnections()
+	srv.Close()
+}
+
+// TestPagesResumeExactly walks the users of a server page by page, then
+// resumes from every page's cursor: each new walk yields exactly the
+// pages after that one, as the whole walk did.
+func TestPagesResumeExactly(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, admintest.WithSeedData(10, 0, 0))
+	ctx := t.Context()
+	collect := func(cursor string) (pages [][]string, cursors []string) {
+		for pg, err := range c.Users.Pages(ctx, &admin.ListUsersParams{Limit: 3, Cursor: cursor}) {
+			require.NoError(t, err)
+			var ids []string
+			for _, u := range pg.Data {
+				ids = append(ids, u.ID)
+			}
+			pages = append(pages, ids)
+			cursors = append(cursors, pg.NextCursor)
+		}
+		return pages, cursors
+	}
+	pages, cursors := collect("")
+	require.Len(t, pages, 4, "11 users, 3 to a page")
+	var all []string
+	for _, ids := range pages {
+		all = append(all, ids...)
+	}
+	want := make([]string, 0, len(all))
+	for _, u := range srv.Users() {
+		want = append(want, u.ID)
+	}
+	assert.Equal(t, want, all, "every user once, in order")
+	assert.Empty(t, cursors[len(cursors)-1], "no cursor after the last page")
+	for i, cur := range cursors[:len(cursors)-1] {
+		rest, _ := collect(cur)
+		assert.Equal(t, pages[i+1:], rest, "resumed after page %d", i+1)
+	}
+}
+
+// TestPagesOfEveryList walks every list with Pages, small pages, against
+// the server: the pages hold exactly the items All yields.
+func TestPagesOfEveryList(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, admintest.WithSeedData(5, 3, 3))
+	ctx := t.Context()
+	group := srv.Groups()[0].Name
+	// The seeding wrote no events; these changes do.
+	for i := range 3 {
+		_, err := c.Groups.Update(ctx, group, &admin.UpdateGroupParams{Roles: []admin.Role{[]admin.Role{admin.RoleViewer,
+			admin.RoleEditor, admin.RoleResearcher}[i]}})
+		require.NoError(t, err)
+	}
+	tests := []struct {
+		name  string
+		pages func() ([]string, []error)
+		all   func() ([]string, []error)
+	}{
+		{"users", func() ([]string, []error) {
+			return flatten(c.Users.Pages(ctx, &admin.ListUsersParams{Limit: 2}), userID)
+		},
+			func() ([]string, []error) { return items(c.Users.All(ctx, nil), userID) }},
+		{"groups", func() ([]string, []error) {
+			return flatten(c.Groups.Pages(ctx, &admin.ListGroupsParams{Limit: 2}), groupName)
+		}, func() ([]string, []error) { return items(c.Groups.All(ctx, nil), groupName) }},
+		{"group members", func() ([]string, []error) {
+			return flatten(c.Groups.MemberPages(ctx, group, &admin.ListGroupMembersParams{Limit: 1}), userID)
+		}, func() ([]string, []error) { return items(c.Groups.AllMembers(ctx, group, nil), userID) }},
+		{"projects", func() ([]string, []error) {
+			return flatten(c.Projects.Pages(ctx, &admin.ListProjectsParams{Limit: 2}), projectID)
+		}, func() ([]string, []error) { return items(c.Projects.All(ctx, nil), projectID) }},
+		{"clusters", func() ([]string, []error) {
+			return flatten(c.Clusters.Pages(ctx, &admin.ListClustersParams{Limit: 2}), clusterID)
+		}, func() ([]string, []error) { return items(c.Clusters.All(ctx, nil), clusterID) }},
+		{"audit logs", func() ([]string, []error) {
+			return flatten(c.AuditLogs.Pages(ctx, &admin.ListAuditLogsParams{Limit: 2}), eventID)
+		}, func() ([]string, []error) { return items(c.AuditLogs.All(ctx, nil), eventID) }},
+		{"admins", func() ([]string, []error) {
+			return flatten(c.Admins.Pages(ctx, &admin.ListAdminsParams{Size: 1}), adminID)
+		},
+			func() ([]string, []error) { return items(c.Admins.All(ctx, nil), adminID) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, errs := tt.pages()
+			require.Empty(t, errs)
+			want, errs := tt.all()
+			require.Empty(t, errs)
+			assert.GreaterOrEqual(t, len(want), 2, "a walk of several pages")
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+// TestPagesParamErrors: a mistake in the params is the one thing yielded.
+func TestPagesParamErrors(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil)
+	var nilCtx context.Context
+	tests := map[string]func() ([]string, []error){
+		"limit": func() ([]string, []error) {
+			return flatten(r.client.Users.Pages(t.Context(), &admin.ListUsersParams{Limit: 101}), userID)
+		},
+		"nil ctx":    func() ([]string, []error) { return flatten(r.client.Users.Pages(nilCtx, nil), userID) },
+		"group name": func() ([]string, []error) { return flatten(r.client.Groups.MemberPages(t.Context(), "", nil), userID) },
+	}
+	for name, walkIt := range tests {
+		ids, errs := walkIt()
+		assert.Empty(t, ids, name)
+		require.Len(t, errs, 1, name)
+		assert.ErrorIs(t, errs[0], admin.ErrInvalidParams, name)
+	}
+	r.none()
+}
+
+// flatten collects the ids of every page's items and every error.
+func flatten[T any](seq func(func(*admin.Page[T], error) bool), id func(T) string) (ids []string, errs []error) {
+	for pg, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, v := range pg.Data {
+			ids = append(ids, id(v))
+		}
+	}
+	return ids, errs
+}
+
+// items collects the ids of every item and every error.
+func items[T any](seq func(func(T, error) bool), id func(T) string) (ids []string, errs []error) {
+	for v, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, id(v))
+	}
+	return ids, errs
+}
+
+func userID(u admin.User) string        { return u.ID }
+func groupName(g admin.Group) string    { return g.Name }
+func projectID(p admin.Project) string  { return p.ID }
+func clusterID(c admin.Cluster) string  { return c.ID }
+func eventID(e admin.AuditEvent) string { return e.ID }
+func adminID(a admin.Admin) string      { return a.ID }

@@ -69,6 +69,18 @@ func (s *ProjectsService) All(ctx context.Context, p *ListProjectsParams) iter.S
 	return newPager(s.c, "projects", q, cursorStyle, projectID).all(ctx, cursor)
 }
 
+// Pages iterates over the pages of projects matching p, starting at p.Cursor.
+// Each page's NextCursor resumes the walk after it, now or in a later run.
+// Pages checks the pages as All does and fetches the next one while the
+// caller works on the current one; breaking out stops it cleanly. GET /projects
+func (s *ProjectsService) Pages(ctx context.Context, p *ListProjectsParams) iter.Seq2[*Page[Project], error] {
+	q, cursor, err := p.query()
+	if err != nil {
+		return errSeq[*Page[Project]](err)
+	}
+	return newPager(s.c, "projects", q, cursorStyle, projectID).pages(ctx, cursor)
+}
+
 // CreateProjectParams are the fields of a new project.
 type CreateProjectParams struct {
 	Name        string `json:"name"`                  // required; unique

@@ -127,6 +127,18 @@ func (s *UsersService) All(ctx context.Context, p *ListUsersParams) iter.Seq2[Us
 	return newPager(s.c, "users", q, cursorStyle, userID).all(ctx, cursor)
 }
 
+// Pages iterates over the pages of users matching p, starting at p.Cursor.
+// Each page's NextCursor resumes the walk after it, now or in a later run.
+// Pages checks the pages as All does and fetches the next one while the
+// caller works on the current one; breaking out stops it cleanly. GET /users
+func (s *UsersService) Pages(ctx context.Context, p *ListUsersParams) iter.Seq2[*Page[User], error] {
+	q, cursor, err := p.query()
+	if err != nil {
+		return errSeq[*Page[User]](err)
+	}
+	return newPager(s.c, "users", q, cursorStyle, userID).pages(ctx, cursor)
+}
+
 // CreateUserParams are the fields of a new user.
 type CreateUserParams struct {
 	Name  string `json:"name"`  // required
