@@ -228,23 +228,20 @@ func (w *output) close() {
 	}
 }
 
-// export walks the log page by page from st.Cursor, and saves the state
+// export walks the log page by page from st.Cursor with Pages, which
+// refuses a server that repeats an event or a cursor, and saves the state
 // after each page: a cursor is only saved once its page is written and
 // synced.
 func export(ctx context.Context, c *admin.Client, o options, st State, w *output, stderr io.Writer) error {
 	p := admin.ListAuditLogsParams{Action: st.Query.Action, UserID: st.Query.UserID,
-		StartTime: st.Query.Since, EndTime: st.Query.Until, Limit: o.limit}
+		StartTime: st.Query.Since, EndTime: st.Query.Until, Limit: o.limit, Cursor: st.Cursor}
 	if o.resume {
 		fmt.Fprintf(stderr, "%s: resuming after %s (%s)\n", prog, cli.Plural(st.Events, "event"), cli.Plural(int64(st.Pages), "page"))
 	}
-	for pages := 0; o.maxPages == 0 || pages < o.maxPages; pages++ {
-		p.Cursor = st.Cursor
-		page, err := c.AuditLogs.List(ctx, &p)
+	pages := 0
+	for page, err := range c.AuditLogs.Pages(ctx, &p) {
 		if err != nil {
 			return stopped(st, o, fmt.Errorf("list audit logs: %w", err))
-		}
-		if page.HasMore && page.NextCursor == "" {
-			return stopped(st, o, errors.New("list audit logs: the server says there is more but gave no cursor"))
 		}
 		if err := writePage(w, &st, page); err != nil {
 			return stopped(st, o, err)
@@ -263,9 +260,12 @@ func export(ctx context.Context, c *admin.Client, o options, st State, w *output
 			fmt.Fprintf(stderr, "%s: done: %s\n", prog, cli.Plural(st.Events, "event"))
 			return nil
 		}
+		if pages++; pages == o.maxPages {
+			fmt.Fprintf(stderr, "%s: stopped after %s as -max-pages asks; %s\n", prog, cli.Plural(int64(o.maxPages), "page"), howToContinue(o))
+			return nil
+		}
 	}
-	fmt.Fprintf(stderr, "%s: stopped after %s as -max-pages asks; %s\n", prog, cli.Plural(int64(o.maxPages), "page"), howToContinue(o))
-	return nil
+	return stopped(st, o, errors.New("list audit logs: the walk ended before a last page"))
 }
 
 // writePage writes the events of page and syncs them, and records them in

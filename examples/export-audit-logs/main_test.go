@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -439,4 +440,48 @@ func TestExportMessages(t *testing.T) {
 		}
 		assert.Equal(t, tt.stderr, got, tt.name)
 	}
+}
+
+// TestExportRefusesALostServer has a server that goes round in circles:
+// its third page's next cursor is the first page's. The export stops with
+// an error instead of writing the second and third pages again and again.
+func TestExportRefusesALostServer(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	var first atomic.Value // the first page's next cursor
+	lost := admintest.WithMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/v1/audit-logs" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			n := calls.Add(1)
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var body map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				http.Error(w, err.Error(), http.StatusTeapot)
+				return
+			}
+			meta, _ := body["meta"].(map[string]any)
+			switch n {
+			case 1:
+				first.Store(meta["next_cursor"])
+			case 3:
+				meta["next_cursor"] = first.Load()
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(body)
+		})
+	})
+	srv, dir := setup(t, 3, lost)
+	out := filepath.Join(dir, "audit.jsonl")
+	r := clitest.Run(t.Context(), run, clitest.Env(srv), "-o", out, "-limit", "2", "-max-pages", "6")
+	require.Error(t, r.Err)
+	code, line := r.Exit(prog)
+	assert.Equal(t, 1, code)
+	assert.Regexp(t, `^export-audit-logs: list audit logs: .*cursor.*; stopped after \d events; continue with -o `, line)
+	ids := readIDs(t, readFile(t, out))
+	assert.NotEmpty(t, ids)
+	assert.Equal(t, serverIDs(srv, nil)[:len(ids)], ids, "every event once, in order")
 }
