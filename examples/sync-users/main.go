@@ -230,16 +230,18 @@ func splitList(s string) []string {
 }
 
 // current reads every user and the names of every group, reporting its
-// progress to p.
+// progress to p after each page of users.
 func current(ctx context.Context, c *admin.Client, p *readProgress) ([]admin.User, []string, error) {
 	var users []admin.User
-	for u, err := range c.Users.All(ctx, &admin.ListUsersParams{Limit: 100}) {
+	for page, err := range c.Users.Pages(ctx, &admin.ListUsersParams{Limit: 100}) {
 		if err != nil {
 			p.stop()
 			return nil, nil, fmt.Errorf("list users: %w", err)
 		}
-		users = append(users, u)
-		p.user(len(users))
+		users = append(users, page.Data...)
+		if page.HasMore {
+			p.users(len(users))
+		}
 	}
 	var groups []string
 	for g, err := range c.Groups.All(ctx, &admin.ListGroupsParams{Limit: 100}) {

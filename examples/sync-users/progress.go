@@ -59,29 +59,23 @@ func (p *progress) finish() {
 	}
 }
 
-// readProgress shows how many users have been read, on stderr: the count
-// rewritten in place on a terminal, else a line every readStep users.
+// readProgress shows how many users have been read, on stderr, a page at
+// a time: the count rewritten in place on a terminal, else one line a page.
 type readProgress struct {
-	w    io.Writer
-	tty  bool
-	last int // the count last shown
+	w     io.Writer
+	tty   bool
+	shown bool // a count is on the terminal's line
 }
-
-// readStep is how many users a progress line stands for: one page.
-const readStep = 100
 
 func newReadProgress(w io.Writer) *readProgress {
 	f, ok := w.(*os.File)
 	return &readProgress{w: w, tty: ok && term.IsTerminal(int(f.Fd()))}
 }
 
-// user records that n users have been read.
-func (p *readProgress) user(n int) {
-	if n-p.last < readStep {
-		return
-	}
-	p.last = n
+// users records that n users have been read, and more are coming.
+func (p *readProgress) users(n int) {
 	if p.tty {
+		p.shown = true
 		fmt.Fprintf(p.w, "\r%s: reading users: %d so far", prog, n)
 	} else {
 		fmt.Fprintf(p.w, "%s: reading users: %d so far\n", prog, n)
@@ -90,8 +84,9 @@ func (p *readProgress) user(n int) {
 
 // stop ends the line a terminal shows.
 func (p *readProgress) stop() {
-	if p.tty && p.last > 0 {
+	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
+		p.shown = false
 	}
 }
 
