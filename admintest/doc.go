@@ -40,7 +40,7 @@
 //   - An idempotency key's answer is kept unless the request failed validation (400),
 //     was too large (413) or failed on the server (5xx); then the key may be used again.
 //   - GET /v1/audit-logs takes start_time inclusive and end_time exclusive (RFC 3339),
-//     and action either exactly or as a prefix with ".*" (e.g. "group.*").
+//     action either exactly or as a family with ".*" (e.g. "group.*"), and target_id exactly.
 //   - Project names are unique (409 conflict); group names are unique (409 conflict).
 //   - Admins with a bad registration or reset token get 401 {"message": "Unauthorized"}
 //     as Kong answers; an admin belongs to the "default" workspace and to the workspaces
