@@ -9,8 +9,16 @@
 // The server follows the wire contract of the Admin API (cursor and Kong pagination,
 // the error envelope and Kong-style errors, idempotency keys, rate limits, OAuth2
 // client credentials, audit events) and keeps all state in memory behind one mutex,
-// so it is safe for concurrent use. It uses only the standard library and has wire
-// types of its own; it does not import the SDK.
+// so it is safe for concurrent use.
+//
+// The server is written from the contract (api/openapi.yaml), not from the SDK,
+// so that a test against it checks the SDK rather than agreeing with it. Its wire
+// types (User, Group, AuditEvent, Admin, ...) are its own and follow the JSON on
+// the wire: User.Role and Group.Roles are plain strings, Admin.Status a plain
+// int, Admin times Unix seconds. Only one thing touches the SDK: Server.Client
+// returns an *admin.Client already pointed at the server with its admin key, for
+// convenience. The package imports the SDK for that alone (otherwise only the
+// standard library); the server never uses the SDK's types or code.
 //
 // Tests can inspect what happened on the server (Server.Requests, Server.AuditLog,
 // Server.Users and friends), travel in time with WithClock, and make the server
