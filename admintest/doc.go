@@ -32,7 +32,10 @@
 //     changes to admins need admin. POST /v1/me/password, POST /v1/admins/register and
 //     POST|PATCH /v1/admins/password_resets accept any role (they act on the caller's own
 //     password or are authorised by a token in the body). Roles other than admin and
-//     editor may only read.
+//     editor may only read. No caller may act on a user or group holding a role above
+//     its own, nor grant one (403): an editor cannot reset an admin's password, log an
+//     admin out, change or delete an admin, make anyone an admin, or touch a group that
+//     carries the admin role.
 //   - Each API key and OAuth client is bound to a user of its own (its principal user),
 //     which appears in GET /v1/users. The default admin key's user has the id
 //     Server.AdminUserID and the password DefaultAdminPassword.
