@@ -11,41 +11,57 @@ import (
 // change: GET /audit-logs. Events are kept 90 days.
 type AuditLogsService service
 
-// Common audit actions, for AuditEvent.Action and ListAuditLogsParams.Action.
-// The server may write others; an unknown action is passed through as is.
+// Audit actions, for AuditEvent.Action and ListAuditLogsParams.Action.
+// Each comment says what the event's TargetType and TargetID name and
+// which Metadata keys it carries. The server may write other actions and
+// keys; they are passed through as they are.
 const (
-	ActionUserCreate        = "user.create"
-	ActionUserUpdate        = "user.update"
-	ActionUserDelete        = "user.delete"
-	ActionUserLogin         = "user.login"
-	ActionUserLogout        = "user.logout"
-	ActionUserPasswordReset = "user.password_reset"
+	ActionUserCreate         = "user.create"          // "user", the new user's id; email, role
+	ActionUserUpdate         = "user.update"          // "user", the user's id; fields: the names changed
+	ActionUserDelete         = "user.delete"          // "user", the deleted user's id; none
+	ActionUserLogin          = "user.login"           // "user", the id of the user logging in; client_id for an OAuth token
+	ActionUserLogout         = "user.logout"          // "user", the user's id; sessions_ended: how many
+	ActionUserPasswordReset  = "user.password_reset"  // "user", the user's id; none (never the password)
+	ActionUserPasswordChange = "user.password_change" // "user", the caller's own id; none (never the password)
 
-	ActionGroupCreate       = "group.create"
-	ActionGroupUpdate       = "group.update"
-	ActionGroupDelete       = "group.delete"
-	ActionGroupMemberAdd    = "group.member_add"
-	ActionGroupMemberRemove = "group.member_remove"
+	ActionGroupCreate       = "group.create"        // "group", the group's name; roles
+	ActionGroupUpdate       = "group.update"        // "group", the group's name; roles: the new roles
+	ActionGroupDelete       = "group.delete"        // "group", the group's name; none
+	ActionGroupMemberAdd    = "group.member_add"    // "group", the group's name; user_id of the member
+	ActionGroupMemberRemove = "group.member_remove" // "group", the group's name; user_id of the member
 
-	ActionProjectCreate       = "project.create"
-	ActionProjectUpdate       = "project.update"
-	ActionProjectDelete       = "project.delete"
-	ActionProjectMemberAdd    = "project.member_add"
-	ActionProjectMemberRemove = "project.member_remove"
+	ActionProjectCreate       = "project.create"        // "project", the new project's id; name
+	ActionProjectUpdate       = "project.update"        // "project", the project's id; fields: the names changed
+	ActionProjectDelete       = "project.delete"        // "project", the project's id; none
+	ActionProjectMemberAdd    = "project.member_add"    // "project", the project's id; user_id of the member
+	ActionProjectMemberRemove = "project.member_remove" // "project", the project's id; user_id of the member
 
+	ActionAdminCreate               = "admin.create"                 // "admin", the invited admin's id; username
+	ActionAdminUpdate               = "admin.update"                 // "admin", the admin's id; fields: the names changed
+	ActionAdminDelete               = "admin.delete"                 // "admin", the admin's id; username
+	ActionAdminRegister             = "admin.register"               // "admin", the admin's id; none
+	ActionAdminPasswordResetRequest = "admin.password_reset_request" // "admin", the admin's id; none
+	ActionAdminPasswordReset        = "admin.password_reset"         // "admin", the admin's id; none
+	ActionAdminRolesAdd             = "admin.roles_add"              // "admin", the admin's id; roles: the names added
+	ActionAdminRolesRemove          = "admin.roles_remove"           // "admin", the admin's id; roles: the names removed
+
+	// ActionConfigUpdate is a configuration change made outside these
+	// resources; its target and metadata are as the server describes them.
 	ActionConfigUpdate = "config.update"
 )
 
 // AuditEvent is one entry of the audit log: who did what to which object.
+// What TargetType, TargetID and Metadata hold depends on the action; the
+// Action constants say it for each.
 type AuditEvent struct {
-	ID         string         `json:"id"`      // "evt_…"
-	Action     string         `json:"action"`  // such as ActionUserCreate
-	UserID     string         `json:"user_id"` // the user who acted
-	TargetType string         `json:"target_type"`
-	TargetID   string         `json:"target_id"`
+	ID         string         `json:"id"`          // "evt_…"
+	Action     string         `json:"action"`      // such as ActionUserCreate
+	UserID     string         `json:"user_id"`     // the user who acted
+	TargetType string         `json:"target_type"` // "user", "group", "project", "admin", ...
+	TargetID   string         `json:"target_id"`   // the object acted on: a user's id, a group's name, ...
 	IP         string         `json:"ip"`
 	CreatedAt  time.Time      `json:"created_at"`
-	Metadata   map[string]any `json:"metadata"`
+	Metadata   map[string]any `json:"metadata"` // details of the action; empty when it has none
 }
 
 func auditEventID(e *AuditEvent) string { return e.ID }
@@ -53,10 +69,16 @@ func auditEventID(e *AuditEvent) string { return e.ID }
 // ListAuditLogsParams filters and pages the audit log. The zero value lists
 // every event kept, oldest first, 20 to a page.
 type ListAuditLogsParams struct {
-	// Action keeps only events with this action, such as ActionUserCreate.
+	// Action keeps only events with this action, such as
+	// ActionUserCreate. An action ending in ".*" keeps its whole family:
+	// "group.*" keeps ActionGroupCreate, ActionGroupMemberAdd and the
+	// other group actions.
 	Action string
-	// UserID keeps only events by this user.
+	// UserID keeps only events by this user (who acted).
 	UserID string
+	// TargetID keeps only events about this object (AuditEvent.TargetID):
+	// a user's id, a group's name, a project's id or an admin's id.
+	TargetID string
 	// StartTime keeps only events at or after this time; zero means no
 	// lower bound.
 	StartTime time.Time
@@ -80,6 +102,9 @@ func (p *ListAuditLogsParams) query() (url.Values, string, error) {
 	}
 	if p.UserID != "" {
 		q.Set("user_id", p.UserID)
+	}
+	if p.TargetID != "" {
+		q.Set("target_id", p.TargetID)
 	}
 	if err := timeQuery(q, "StartTime", "start_time", p.StartTime); err != nil {
 		return nil, "", err

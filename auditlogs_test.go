@@ -49,7 +49,7 @@ func TestAuditLogsWire(t *testing.T) {
 			name: "every filter, times in UTC",
 			call: func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{
-					Action: "group.*", UserID: "usr_9",
+					Action: "group.*", UserID: "usr_9", TargetID: "ops team",
 					StartTime: time.Date(2025, 1, 15, 10, 30, 0, 0, cet),
 					EndTime:   time.Date(2025, 1, 16, 0, 0, 0, 500_000_000, time.UTC),
 					Limit:     100, Cursor: "c2",
@@ -57,7 +57,7 @@ func TestAuditLogsWire(t *testing.T) {
 			},
 			method: "GET", path: "/v1/audit-logs",
 			query: "action=group.%2A&end_time=2025-01-16T00%3A00%3A00.5Z&limit=100" +
-				"&start_time=2025-01-15T09%3A30%3A00Z&user_id=usr_9&cursor=c2",
+				"&start_time=2025-01-15T09%3A30%3A00Z&target_id=ops+team&user_id=usr_9&cursor=c2",
 			status: 200, response: `{"data":[],"meta":{"next_cursor":null,"has_more":false}}`,
 		},
 		{
@@ -294,6 +294,10 @@ func TestAuditLogsFlow(t *testing.T) {
 		{"start inclusive, end exclusive", admin.ListAuditLogsParams{StartTime: at[1], EndTime: at[3]}, idsOf(1, 2)},
 		{"start only, in another zone", admin.ListAuditLogsParams{StartTime: at[4].In(time.FixedZone("X", -5*3600))}, idsOf(4, 5)},
 		{"end only", admin.ListAuditLogsParams{EndTime: at[0].Add(time.Nanosecond)}, idsOf(0)},
+		{"target", admin.ListAuditLogsParams{TargetID: "ops"}, idsOf(1, 2, 4, 5)},
+		{"target and action", admin.ListAuditLogsParams{TargetID: "ops", Action: admin.ActionGroupMemberAdd}, idsOf(2)},
+		{"target user", admin.ListAuditLogsParams{TargetID: ada.ID}, idsOf(0)},
+		{"not a family without the dot", admin.ListAuditLogsParams{Action: "group*"}, nil},
 		{"nothing matches", admin.ListAuditLogsParams{Action: admin.ActionConfigUpdate}, nil},
 	} {
 		assert.Equal(t, tc.want, ids(&tc.p), tc.name)

@@ -457,7 +457,7 @@ func TestContractPrismMock(t *testing.T) {
 	r.succeeds("Projects.Delete", func(ctx context.Context) error { return c.Projects.Delete(ctx, projectID) })
 
 	r.succeeds("AuditLogs.List", func(ctx context.Context) error {
-		_, err := c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{Action: admin.ActionUserCreate, UserID: userID,
+		_, err := c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{Action: admin.ActionUserCreate, UserID: userID, TargetID: userID,
 			StartTime: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), EndTime: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC),
 			Limit: 50})
 		return err
@@ -827,6 +827,18 @@ func TestContractPrismProxy(t *testing.T) {
 		if err == nil {
 			assert.True(t, slices.ContainsFunc(page.Data, func(e admin.AuditEvent) bool { return e.TargetID == user.ID }),
 				"user.create of %s", user.ID)
+		}
+		return err
+	})
+	r.ok("AuditLogs.List", func(ctx context.Context) error {
+		page, err := c.AuditLogs.List(ctx, &admin.ListAuditLogsParams{Action: "user.*", TargetID: user.ID, Limit: 100})
+		if err == nil {
+			var actions []string
+			for _, e := range page.Data {
+				assert.Equal(t, user.ID, e.TargetID)
+				actions = append(actions, e.Action)
+			}
+			assert.Subset(t, actions, []string{admin.ActionUserCreate, admin.ActionUserUpdate, admin.ActionUserDelete})
 		}
 		return err
 	})

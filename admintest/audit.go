@@ -34,8 +34,9 @@ func (s *service) listAuditLogs(c *call) result {
 	if e != nil {
 		return c.fail(e)
 	}
-	action, user := q.Get("action"), q.Get("user_id")
-	prefix, wildcard := strings.CutSuffix(action, "*")
+	action, user, target := q.Get("action"), q.Get("user_id"), q.Get("target_id")
+	// "group.*" matches the family: every action starting with "group.".
+	family, wildcard := strings.CutSuffix(action, ".*")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.prune(s.now())
@@ -44,9 +45,11 @@ func (s *service) listAuditLogs(c *call) result {
 		switch {
 		case action != "" && !wildcard && ev.Action != action:
 			return false
-		case wildcard && !strings.HasPrefix(ev.Action, prefix):
+		case wildcard && !strings.HasPrefix(ev.Action, family+"."):
 			return false
 		case user != "" && ev.UserID != user:
+			return false
+		case target != "" && ev.TargetID != target:
 			return false
 		case !start.IsZero() && ev.CreatedAt.Before(start):
 			return false

@@ -68,6 +68,13 @@ func TestAuditLogFiltersAndOrder(t *testing.T) {
 		{"user_id=" + srv.KeyUserID(editor), []string{"group.create", "group.member_add", "user.update"}},
 		{"start_time=" + url.QueryEscape(start.Add(time.Minute).Format(time.RFC3339)), []string{"group.create", "group.member_add", "user.update"}},
 		{"end_time=" + url.QueryEscape(start.Add(time.Minute).Format(time.RFC3339)), []string{"user.create"}},
+		{"target_id=" + u.ID, []string{"user.create", "user.update"}},
+		{"target_id=g", []string{"group.create", "group.member_add"}},
+		{"target_id=g&action=group.member_add", []string{"group.member_add"}},
+		{"target_id=" + u.ID + "&action=group.*", nil},
+		{"target_id=usr_nobody", nil},
+		{"action=group*", nil},
+		{"action=gro.*", nil},
 	}
 	for _, tt := range tests {
 		var got []string
@@ -120,4 +127,93 @@ func TestAuditCursorResumesAfterNewEvents(t *testing.T) {
 	r.decode(t, &p)
 	require.Len(t, p.Data, 2)
 	assert.Equal(t, c.ID, p.Data[1].TargetID)
+}
+
+// TestAuditEventsPerAction makes one change of each kind and checks the
+// event against the table of api/openapi.yaml (AuditEvent.action): its
+// target and the keys of its metadata.
+func TestAuditEventsPerAction(t *testing.T) {
+	t.Parallel()
+	srv := setup(t)
+	key := srv.APIKey
+	ok := func(method, path string, body any, want int) response {
+		t.Helper()
+		r := send(t, srv, request{method: method, path: path, key: key, body: body})
+		require.Equal(t, want, r.Status, "%s %s: %s", method, path, r.Body)
+		return r
+	}
+	u := createUser(t, srv, "Ann", "ann@example.com")
+	ok("PATCH", "/users/"+u.ID, map[string]any{"name": "Anne"}, 200)
+	ok("POST", "/users/"+u.ID+"/logout", nil, 204)
+	ok("POST", "/users/"+u.ID+"/password", nil, 200)
+	ok("POST", "/me/password", map[string]any{"current_password": srv.AdminPassword, "new_password": "a-new-password"}, 204)
+	ok("POST", "/groups", map[string]any{"name": "g", "roles": []string{"viewer"}}, 201)
+	ok("PUT", "/groups/g", map[string]any{"roles": []string{"editor"}}, 200)
+	ok("PUT", "/groups/g/members/"+u.ID, nil, 204)
+	ok("DELETE", "/groups/g/members/"+u.ID, nil, 204)
+	ok("DELETE", "/groups/g", nil, 204)
+	var prj struct {
+		ID string `json:"id"`
+	}
+	ok("POST", "/projects", map[string]any{"name": "p", "cluster_id": srv.Clusters()[0].ID}, 201).decode(t, &prj)
+	ok("PATCH", "/projects/"+prj.ID, map[string]any{"deserved_gpus": 2}, 200)
+	ok("PUT", "/projects/"+prj.ID+"/members/"+u.ID, nil, 204)
+	ok("DELETE", "/projects/"+prj.ID+"/members/"+u.ID, nil, 204)
+	ok("DELETE", "/projects/"+prj.ID, nil, 204)
+	var adm struct {
+		Admin struct {
+			ID string `json:"id"`
+		} `json:"admin"`
+	}
+	ok("POST", "/admins", map[string]any{"username": "neo", "email": "neo@example.com"}, 200).decode(t, &adm)
+	aid := adm.Admin.ID
+	ok("PATCH", "/admins/"+aid, map[string]any{"custom_id": "c1"}, 200)
+	ok("POST", "/admins/"+aid+"/roles", map[string]any{"roles": "admin"}, 201)
+	ok("DELETE", "/admins/"+aid+"/roles", map[string]any{"roles": "admin"}, 204)
+	ok("POST", "/admins/password_resets", map[string]any{"email": "neo@example.com"}, 201)
+	ok("DELETE", "/admins/"+aid, nil, 204)
+	ok("DELETE", "/users/"+u.ID, nil, 204)
+	client := srv.NewOAuthClient("viewer")
+	fetchToken(t, srv, client)
+
+	tests := []struct {
+		action, targetType, targetID string
+		metadata                     []string
+	}{
+		{"user.create", "user", u.ID, []string{"email", "role"}},
+		{"user.update", "user", u.ID, []string{"fields"}},
+		{"user.logout", "user", u.ID, []string{"sessions_ended"}},
+		{"user.password_reset", "user", u.ID, nil},
+		{"user.password_change", "user", srv.AdminUserID, nil},
+		{"user.delete", "user", u.ID, nil},
+		{"user.login", "user", client.UserID, []string{"client_id"}},
+		{"group.create", "group", "g", []string{"roles"}},
+		{"group.update", "group", "g", []string{"roles"}},
+		{"group.member_add", "group", "g", []string{"user_id"}},
+		{"group.member_remove", "group", "g", []string{"user_id"}},
+		{"group.delete", "group", "g", nil},
+		{"project.create", "project", prj.ID, []string{"name"}},
+		{"project.update", "project", prj.ID, []string{"fields"}},
+		{"project.member_add", "project", prj.ID, []string{"user_id"}},
+		{"project.member_remove", "project", prj.ID, []string{"user_id"}},
+		{"project.delete", "project", prj.ID, nil},
+		{"admin.create", "admin", aid, []string{"username"}},
+		{"admin.update", "admin", aid, []string{"fields"}},
+		{"admin.roles_add", "admin", aid, []string{"roles"}},
+		{"admin.roles_remove", "admin", aid, []string{"roles"}},
+		{"admin.password_reset_request", "admin", aid, nil},
+		{"admin.delete", "admin", aid, []string{"username"}},
+	}
+	for _, tt := range tests {
+		evs := listEvents(t, srv, "action="+tt.action)
+		require.Len(t, evs, 1, tt.action)
+		ev := evs[0]
+		assert.Equal(t, tt.targetType, ev.TargetType, tt.action)
+		assert.Equal(t, tt.targetID, ev.TargetID, tt.action)
+		var keys []string
+		for k := range ev.Metadata {
+			keys = append(keys, k)
+		}
+		assert.ElementsMatch(t, tt.metadata, keys, tt.action)
+	}
 }

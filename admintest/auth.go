@@ -39,6 +39,24 @@ func allowed(role string, need perm) bool {
 	}
 }
 
+// outranked reports whether any of roles ranks above the caller's role: a
+// caller may neither act on a user or group holding such a role nor grant it,
+// so an editor cannot take over, lock out or become an admin.
+func (c *call) outranked(roles ...string) bool {
+	for _, r := range roles {
+		if level(r) > level(c.p.role) {
+			return true
+		}
+	}
+	return false
+}
+
+// outrankedErr is the 403 for a change that outranks the caller.
+func (c *call) outrankedErr() *apiError {
+	return &apiError{status: 403, code: "forbidden",
+		message: "The " + c.p.role + " role may not act on or grant a role above its own."}
+}
+
 // principal is who acts: an API key or an OAuth client, bound to a user.
 type principal struct {
 	id       string // "key:<key>" or "client:<client id>"; never sent

@@ -9,8 +9,16 @@
 // The server follows the wire contract of the Admin API (cursor and Kong pagination,
 // the error envelope and Kong-style errors, idempotency keys, rate limits, OAuth2
 // client credentials, audit events) and keeps all state in memory behind one mutex,
-// so it is safe for concurrent use. It uses only the standard library and has wire
-// types of its own; it does not import the SDK.
+// so it is safe for concurrent use.
+//
+// The server is written from the contract (api/openapi.yaml), not from the SDK,
+// so that a test against it checks the SDK rather than agreeing with it. Its wire
+// types (User, Group, AuditEvent, Admin, ...) are its own and follow the JSON on
+// the wire: User.Role and Group.Roles are plain strings, Admin.Status a plain
+// int, Admin times Unix seconds. Only one thing touches the SDK: Server.Client
+// returns an *admin.Client already pointed at the server with its admin key, for
+// convenience. The package imports the SDK for that alone (otherwise only the
+// standard library); the server never uses the SDK's types or code.
 //
 // Tests can inspect what happened on the server (Server.Requests, Server.AuditLog,
 // Server.Users and friends), travel in time with WithClock, and make the server
@@ -24,7 +32,10 @@
 //     changes to admins need admin. POST /v1/me/password, POST /v1/admins/register and
 //     POST|PATCH /v1/admins/password_resets accept any role (they act on the caller's own
 //     password or are authorised by a token in the body). Roles other than admin and
-//     editor may only read.
+//     editor may only read. No caller may act on a user or group holding a role above
+//     its own, nor grant one (403): an editor cannot reset an admin's password, log an
+//     admin out, change or delete an admin, make anyone an admin, or touch a group that
+//     carries the admin role.
 //   - Each API key and OAuth client is bound to a user of its own (its principal user),
 //     which appears in GET /v1/users. The default admin key's user has the id
 //     Server.AdminUserID and the password DefaultAdminPassword.
@@ -40,7 +51,7 @@
 //   - An idempotency key's answer is kept unless the request failed validation (400),
 //     was too large (413) or failed on the server (5xx); then the key may be used again.
 //   - GET /v1/audit-logs takes start_time inclusive and end_time exclusive (RFC 3339),
-//     and action either exactly or as a prefix with ".*" (e.g. "group.*").
+//     action either exactly or as a family with ".*" (e.g. "group.*"), and target_id exactly.
 //   - Project names are unique (409 conflict); group names are unique (409 conflict).
 //   - Admins with a bad registration or reset token get 401 {"message": "Unauthorized"}
 //     as Kong answers; an admin belongs to the "default" workspace and to the workspaces

@@ -67,6 +67,9 @@ func (s *service) createGroup(c *call) result {
 	if e := firstErr(validGroupName(req.Name), validRoles(req.Roles)); e != nil {
 		return c.fail(e)
 	}
+	if c.outranked(*req.Roles...) {
+		return c.fail(c.outrankedErr())
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, exists := s.st.groups[*req.Name]; exists {
@@ -107,6 +110,9 @@ func (s *service) putGroup(c *call) result {
 	if !ok {
 		return c.fail(notFoundErr("group"))
 	}
+	if c.outranked(g.roles...) || c.outranked(*req.Roles...) {
+		return c.fail(c.outrankedErr())
+	}
 	if !slices.Equal(g.roles, *req.Roles) {
 		now := s.now()
 		g.roles, g.updatedAt = *req.Roles, now
@@ -119,8 +125,12 @@ func (s *service) deleteGroup(c *call) result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	name := c.r.PathValue("name")
-	if _, ok := s.st.groups[name]; !ok {
+	g, ok := s.st.groups[name]
+	if !ok {
 		return c.fail(notFoundErr("group"))
+	}
+	if c.outranked(g.roles...) {
+		return c.fail(c.outrankedErr())
 	}
 	delete(s.st.groups, name)
 	s.st.groupIdx.remove(name)
@@ -170,6 +180,9 @@ func (s *service) addGroupMember(c *call) result {
 	if e != nil {
 		return c.fail(e)
 	}
+	if c.outranked(g.roles...) {
+		return c.fail(c.outrankedErr())
+	}
 	if !g.members.has(id) {
 		now := s.now()
 		g.members.insert(id)
@@ -188,6 +201,9 @@ func (s *service) removeGroupMember(c *call) result {
 	g, ok := s.st.groups[c.r.PathValue("name")]
 	if !ok {
 		return c.fail(notFoundErr("group"))
+	}
+	if c.outranked(g.roles...) {
+		return c.fail(c.outrankedErr())
 	}
 	id := c.r.PathValue("user_id")
 	if g.members.remove(id) {

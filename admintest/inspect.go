@@ -136,7 +136,9 @@ func (s *Server) AuditLog() []AuditEvent {
 	return out
 }
 
-// Requests returns the requests answered so far, in the order they finished.
+// Requests returns the requests answered so far, in the order they arrived
+// (not the order they finished); a request still being served is listed once
+// it is answered.
 func (s *Server) Requests() []RecordedRequest {
 	s.svc.reqMu.Lock()
 	defer s.svc.reqMu.Unlock()
@@ -157,7 +159,7 @@ func (s *Server) Reset() {
 	s.svc.st = s.svc.snapshot.clone()
 	s.svc.mu.Unlock()
 	s.svc.reqMu.Lock()
-	s.svc.requests = nil
+	s.svc.requests, s.svc.arrived = nil, nil
 	s.svc.reqMu.Unlock()
 	s.svc.idem.reset()
 	s.svc.limiter.reset()

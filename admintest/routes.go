@@ -7,6 +7,7 @@ import (
 
 // routes registers every endpoint of the contract.
 func (s *service) routes() {
+	s.table = append(s.table, route{pattern: "POST /v1/oauth/token", public: true})
 	s.mux.HandleFunc("POST /v1/oauth/token", s.token)
 
 	s.api("GET /v1/users", permRead, s.listUsers)

@@ -94,7 +94,7 @@ func TestReset(t *testing.T) {
 	users, groups, projects, admins := srv.Users(), srv.Groups(), srv.Projects(), srv.Admins()
 	require.Len(t, users, 7, "admin, 5 seeded, the editor's user")
 	createUser(t, srv, "Ann", "ann@example.com")
-	require.Equal(t, 204, send(t, srv, request{method: "DELETE", path: "/groups/group-1", key: editor}).Status)
+	require.Equal(t, 204, send(t, srv, request{method: "DELETE", path: "/groups/group-2", key: editor}).Status)
 	require.Equal(t, 204, send(t, srv, request{method: "DELETE", path: "/users/" + users[2].ID, key: editor}).Status)
 	require.Equal(t, 204, send(t, srv, request{method: "DELETE", path: "/admins/kong_admin", key: srv.APIKey}).Status)
 	srv.InjectFault(admintest.FaultInternalError, 5)

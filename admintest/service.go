@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -50,9 +51,12 @@ type service struct {
 	idem     *idemStore
 	faults   *faultState
 	reqMu    sync.Mutex
-	requests []RecordedRequest
+	requests []RecordedRequest // answered requests, in arrival order
+	arrived  []uint64          // the arrival number of each of requests
+	arrivals atomic.Uint64
 	handler  http.Handler
 	mux      *http.ServeMux
+	table    []route // every route registered, in order
 
 	adminKey    string
 	adminUserID string
@@ -169,13 +173,14 @@ func (s *service) outer(next http.Handler) http.Handler {
 			return
 		}
 		defer s.leave()
+		arrival := s.arrivals.Add(1)
 		info := &reqInfo{id: newRequestID()}
 		w.Header().Set("X-Request-Id", info.id)
 		s.limiter.idle(s.now()).apply(w.Header())
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			p := recover()
-			s.record(r, sw.status, info)
+			s.record(r, sw.status, info, arrival)
 			if p == nil {
 				return
 			}
@@ -192,7 +197,9 @@ func (s *service) outer(next http.Handler) http.Handler {
 	})
 }
 
-func (s *service) record(r *http.Request, status int, info *reqInfo) {
+// record files an answered request by its arrival number, so that requests
+// are listed in the order they arrived, whenever they finished.
+func (s *service) record(r *http.Request, status int, info *reqInfo, arrival uint64) {
 	h := r.Header.Clone()
 	h.Del("Authorization")
 	h.Del("Kong-Admin-Token")
@@ -200,7 +207,9 @@ func (s *service) record(r *http.Request, status int, info *reqInfo) {
 		Status: status, RequestID: info.id, Fault: info.fault}
 	s.reqMu.Lock()
 	defer s.reqMu.Unlock()
-	s.requests = append(s.requests, rec)
+	i, _ := slices.BinarySearch(s.arrived, arrival)
+	s.arrived = slices.Insert(s.arrived, i, arrival)
+	s.requests = slices.Insert(s.requests, i, rec)
 }
 
 func clientIP(r *http.Request) string {
@@ -293,8 +302,15 @@ func (c *call) decode(dst any) (result, bool) {
 
 type handlerFunc func(*call) result
 
+// route is one entry of the route table.
+type route struct {
+	pattern string
+	public  bool // no token needed (the OAuth token endpoint)
+}
+
 // api registers an authenticated /v1 route.
 func (s *service) api(pattern string, need perm, h handlerFunc) {
+	s.table = append(s.table, route{pattern: pattern})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		info := infoOf(r)
 		c := &call{r: r, id: info.id, style: styleFor(r.URL.Path), now: s.now(), ip: clientIP(r), hdr: http.Header{}}

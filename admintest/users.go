@@ -92,6 +92,9 @@ func (s *service) createUser(c *call) result {
 	if e := firstErr(validName("name", req.Name), validEmail(req.Email), validRole("role", req.Role)); e != nil {
 		return c.fail(e)
 	}
+	if c.outranked(*req.Role) {
+		return c.fail(c.outrankedErr())
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, taken := s.st.emails[strings.ToLower(*req.Email)]; taken {
@@ -161,6 +164,9 @@ func (s *service) patchUser(c *call) result {
 	if !ok {
 		return c.fail(notFoundErr("user"))
 	}
+	if c.outranked(u.u.Role) || (req.Role != nil && c.outranked(*req.Role)) {
+		return c.fail(c.outrankedErr())
+	}
 	var changed []string
 	set := func(field string, dst *string, v *string) {
 		if v != nil && *dst != *v {
@@ -186,6 +192,9 @@ func (s *service) deleteUser(c *call) result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := c.r.PathValue("id")
+	if u, ok := s.st.users[id]; ok && c.outranked(u.u.Role) {
+		return c.fail(c.outrankedErr())
+	}
 	now := s.now()
 	if !s.st.removeUser(id, now) {
 		return c.fail(notFoundErr("user"))
@@ -202,8 +211,12 @@ func (s *service) logoutUser(c *call) result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := c.r.PathValue("id")
-	if _, ok := s.st.users[id]; !ok {
+	u, ok := s.st.users[id]
+	if !ok {
 		return c.fail(notFoundErr("user"))
+	}
+	if c.outranked(u.u.Role) {
+		return c.fail(c.outrankedErr())
 	}
 	n := s.auth.revokeUser(id)
 	s.addEvent(c, s.now(), "user.logout", "user", id, map[string]any{"sessions_ended": n})
@@ -219,6 +232,9 @@ func (s *service) resetUserPassword(c *call) result {
 	u, ok := s.st.users[c.r.PathValue("id")]
 	if !ok {
 		return c.fail(notFoundErr("user"))
+	}
+	if c.outranked(u.u.Role) {
+		return c.fail(c.outrankedErr())
 	}
 	temp := "tmp-" + randomHex(6)
 	now := s.now()
