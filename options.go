@@ -88,7 +88,7 @@ func WithBaseURL(u string) Option {
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if key == "" {
-			return invalidOption("WithAPIKey", "key is empty")
+			return invalidParam("WithAPIKey", "key is empty")
 		}
 		c.clearAuth()
 		c.apiKey = Secret(key)
@@ -103,7 +103,7 @@ func WithAPIKey(key string) Option {
 func WithClientCredentials(clientID, clientSecret, tokenURL string) Option {
 	return func(c *config) error {
 		if clientID == "" || clientSecret == "" {
-			return invalidOption("WithClientCredentials", "client id and secret are required")
+			return invalidParam("WithClientCredentials", "client id and secret are required")
 		}
 		c.clearAuth()
 		c.clientID, c.clientSecret, c.tokenURL = clientID, Secret(clientSecret), tokenURL
@@ -117,7 +117,7 @@ func WithClientCredentials(clientID, clientSecret, tokenURL string) Option {
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
-			return invalidOption("WithTokenSource", "token source is nil")
+			return invalidParam("WithTokenSource", "token source is nil")
 		}
 		c.clearAuth()
 		c.tokenSource = ts
@@ -132,7 +132,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return invalidOption("WithHTTPClient", "client is nil")
+			return invalidParam("WithHTTPClient", "client is nil")
 		}
 		c.httpClient = hc
 		return nil
@@ -143,7 +143,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0 {
-			return invalidOption("WithRetry", "negative value")
+			return invalidParam("WithRetry", "negative value")
 		}
 		c.retry, c.noRetry = p, false
 		return nil
@@ -161,7 +161,7 @@ func WithoutRetries() Option {
 func WithRateLimit(requestsPerSecond float64, burst int) Option {
 	return func(c *config) error {
 		if requestsPerSecond <= 0 || burst < 1 {
-			return invalidOption("WithRateLimit", "rate must be positive and burst at least 1")
+			return invalidParam("WithRateLimit", "rate must be positive and burst at least 1")
 		}
 		c.rps, c.burst, c.noLimit, c.limiter = requestsPerSecond, burst, false, nil
 		return nil
@@ -181,7 +181,7 @@ func WithoutRateLimit() Option {
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error {
 		if l == nil {
-			return invalidOption("WithLimiter", "limiter is nil")
+			return invalidParam("WithLimiter", "limiter is nil")
 		}
 		c.limiter, c.noLimit, c.rps = l, false, 0
 		return nil
@@ -194,7 +194,7 @@ func WithLimiter(l Limiter) Option {
 func WithObserver(o Observer) Option {
 	return func(c *config) error {
 		if o == nil {
-			return invalidOption("WithObserver", "observer is nil")
+			return invalidParam("WithObserver", "observer is nil")
 		}
 		c.observers = append(c.observers, o)
 		return nil
@@ -212,7 +212,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if !validHeaderValue(ua) {
-			return invalidOption("WithUserAgent", "contains control characters")
+			return invalidParam("WithUserAgent", "contains control characters")
 		}
 		c.userAgent = ua
 		return nil
@@ -226,11 +226,11 @@ func WithHeader(key, value string) Option {
 	return func(c *config) error {
 		switch {
 		case http.CanonicalHeaderKey(key) == "Authorization":
-			return invalidOption("WithHeader", "use WithAPIKey or WithTokenSource for Authorization")
+			return invalidParam("WithHeader", "use WithAPIKey or WithTokenSource for Authorization")
 		case !validHeaderName(key):
-			return invalidOption("WithHeader", "not a valid header name")
+			return invalidParam("WithHeader", "not a valid header name")
 		case !validHeaderValue(value):
-			return invalidOption("WithHeader", "the value contains control characters")
+			return invalidParam("WithHeader", "the value contains control characters")
 		}
 		if c.headers == nil {
 			c.headers = make(http.Header)
@@ -251,7 +251,7 @@ func WithInsecureHTTP() Option {
 func WithMaxResponseSize(n int64) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return invalidOption("WithMaxResponseSize", "size must be positive")
+			return invalidParam("WithMaxResponseSize", "size must be positive")
 		}
 		c.maxResponse = n
 		return nil
@@ -274,7 +274,7 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	case id != "" && secret != "":
 		env = append(env, WithClientCredentials(id, secret, os.Getenv(EnvTokenURL)))
 	default:
-		return nil, invalidOption("NewClientFromEnv", fmt.Sprintf("set %s, or %s and %s", EnvAPIKey, EnvClientID, EnvClientSecret))
+		return nil, invalidParam("NewClientFromEnv", fmt.Sprintf("set %s, or %s and %s", EnvAPIKey, EnvClientID, EnvClientSecret))
 	}
 	return NewClient(append(env, opts...)...)
 }
@@ -326,13 +326,13 @@ func (c *config) parseBaseURL() (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, invalidOption("WithBaseURL", "want an absolute http or https URL")
+		return nil, invalidParam("WithBaseURL", "want an absolute http or https URL")
 	}
 	if u.User != nil {
-		return nil, invalidOption("WithBaseURL", "credentials in the URL are not allowed; use WithAPIKey")
+		return nil, invalidParam("WithBaseURL", "credentials in the URL are not allowed; use WithAPIKey")
 	}
 	if u.Scheme == "http" && !c.insecureHTTP && !isLoopback(u.Hostname()) {
-		return nil, invalidOption("WithBaseURL", "plain HTTP to a non-loopback host would send the token in clear; use https or WithInsecureHTTP")
+		return nil, invalidParam("WithBaseURL", "plain HTTP to a non-loopback host would send the token in clear; use https or WithInsecureHTTP")
 	}
 	u.RawQuery, u.Fragment = "", ""
 	if u.Path == "" || u.Path[len(u.Path)-1] != '/' {

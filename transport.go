@@ -193,7 +193,7 @@ func (c *tokenCache) fetchLocked(ctx context.Context) (*oauth2.Token, error) {
 		return nil, tokenError(err)
 	}
 	if tok == nil || tok.AccessToken == "" {
-		return nil, &Error{invalidResponse: true, Message: "token source returned no access token"}
+		return nil, newInvalidResponse("", "", 0, "", "token source returned no access token")
 	}
 	c.tok = tok
 	return tok, nil
