@@ -30,9 +30,14 @@ type Option func(*config) error
 
 // RetryPolicy says how often and how long a Client retries a failed attempt.
 //
-// A zero field takes its default: MaxRetries 4, MinWait 250ms, MaxWait 30s.
-// MaxRetries counts retries, not attempts: a call makes at most MaxRetries+1
-// attempts. Use WithoutRetries to make exactly one attempt.
+// A zero field takes its default: MaxRetries 4, MinWait 250ms, MaxWait 30s,
+// except that a default bound follows the other one given: MinWait: 0 with
+// MaxWait: 20ms waits at most 20ms, and MinWait: time.Minute with MaxWait: 0
+// waits at least a minute. Both given with MaxWait below MinWait is
+// refused with ErrInvalidParams. MaxRetries counts retries, not attempts:
+// a call makes at most MaxRetries+1 attempts (and one resend after a token
+// refresh, see RetryUnauthorized). Use WithoutRetries to make exactly one
+// attempt.
 type RetryPolicy struct {
 	MaxRetries int
 	MinWait    time.Duration
@@ -144,6 +149,9 @@ func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0 {
 			return invalidParam("WithRetry", "negative value")
+		}
+		if p.MaxWait != 0 && p.MaxWait < p.MinWait {
+			return invalidParam("WithRetry", "MaxWait "+p.MaxWait.String()+" is less than MinWait "+p.MinWait.String())
 		}
 		c.retry, c.noRetry = p, false
 		return nil
@@ -306,14 +314,15 @@ func (c *config) retryPolicy() RetryPolicy {
 	if p.MaxRetries == 0 {
 		p.MaxRetries = DefaultMaxRetries
 	}
-	if p.MinWait == 0 {
-		p.MinWait = DefaultMinWait
-	}
-	if p.MaxWait == 0 {
-		p.MaxWait = DefaultMaxWait
-	}
-	if p.MaxWait < p.MinWait {
-		p.MaxWait = p.MinWait
+	// WithRetry refused MaxWait < MinWait when both are given; a default
+	// bound follows the one given.
+	switch {
+	case p.MinWait == 0 && p.MaxWait == 0:
+		p.MinWait, p.MaxWait = DefaultMinWait, DefaultMaxWait
+	case p.MinWait == 0:
+		p.MinWait = min(DefaultMinWait, p.MaxWait)
+	case p.MaxWait == 0:
+		p.MaxWait = max(DefaultMaxWait, p.MinWait)
 	}
 	return p
 }
