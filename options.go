@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ const maxErrorBody = 1 << 20
 
 type config struct {
 	baseURL      string
+	baseURLFrom  string // where baseURL came from, for errors: "WithBaseURL" or EnvAPIURL
 	apiKey       Secret
 	clientID     string
 	clientSecret Secret
@@ -85,7 +87,7 @@ type config struct {
 // kept. A plain-HTTP URL is refused unless its host is a loopback address or
 // WithInsecureHTTP is also given, since it would send the token in clear.
 func WithBaseURL(u string) Option {
-	return func(c *config) error { c.baseURL = u; return nil }
+	return func(c *config) error { c.baseURL, c.baseURLFrom = u, "WithBaseURL"; return nil }
 }
 
 // WithAPIKey authenticates every request with the API key as a bearer token.
@@ -273,7 +275,7 @@ func WithMaxResponseSize(n int64) Option {
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	var env []Option
 	if u := os.Getenv(EnvAPIURL); u != "" {
-		env = append(env, WithBaseURL(u))
+		env = append(env, func(c *config) error { c.baseURL, c.baseURLFrom = u, EnvAPIURL; return nil })
 	}
 	key, id, secret := os.Getenv(EnvAPIKey), os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)
 	switch {
@@ -333,15 +335,23 @@ func (c *config) parseBaseURL() (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
+	from := c.baseURLFrom
+	if from == "" {
+		from = "WithBaseURL"
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, invalidParam("WithBaseURL", "want an absolute http or https URL")
+		reason := "want an absolute http or https URL, got " + showURL(raw)
+		if !strings.Contains(raw, "://") && !strings.Contains(raw, "@") {
+			reason += ` (did you mean "http://` + raw + `"?)`
+		}
+		return nil, invalidParam(from, reason)
 	}
 	if u.User != nil {
-		return nil, invalidParam("WithBaseURL", "credentials in the URL are not allowed; use WithAPIKey")
+		return nil, invalidParam(from, "credentials in the URL are not allowed, got "+showURL(raw)+"; use WithAPIKey")
 	}
 	if u.Scheme == "http" && !c.insecureHTTP && !isLoopback(u.Hostname()) {
-		return nil, invalidParam("WithBaseURL", "plain HTTP to a non-loopback host would send the token in clear; use https or WithInsecureHTTP")
+		return nil, invalidParam(from, "plain HTTP to a non-loopback host would send the token in clear, got "+showURL(raw)+"; use https or WithInsecureHTTP")
 	}
 	u.RawQuery, u.Fragment = "", ""
 	if u.Path == "" || u.Path[len(u.Path)-1] != '/' {
@@ -351,6 +361,40 @@ func (c *config) parseBaseURL() (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// showURL quotes a base URL for an error message with what may be a
+// credential replaced by [REDACTED]: the user information, and the query.
+// A value that does not parse is shown only if it has no "@".
+func showURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if strings.Contains(raw, "@") {
+			return redacted
+		}
+		return strconv.Quote(raw)
+	}
+	var b strings.Builder
+	if u.Scheme != "" {
+		b.WriteString(u.Scheme + ":")
+	}
+	if u.Opaque != "" {
+		if u.User != nil || strings.Contains(u.Opaque, "@") {
+			return redacted
+		}
+		b.WriteString(u.Opaque)
+	} else if u.Host != "" || u.User != nil {
+		b.WriteString("//")
+		if u.User != nil {
+			b.WriteString(redacted + "@")
+		}
+		b.WriteString(u.Host)
+	}
+	b.WriteString(u.EscapedPath())
+	if u.RawQuery != "" || u.ForceQuery {
+		b.WriteString("?" + redacted)
+	}
+	return strconv.Quote(b.String())
 }
 
 // validHeaderName reports whether s is a header field name (an RFC 9110
