@@ -590,9 +590,10 @@ func (k *call) next(resp *http.Response, err error) (RetryReason, time.Duration,
 		reason RetryReason
 		cut    *cutBodyError
 	)
-	switch {
-	case errors.As(err, new(refusedError)):
+	if _, refused := err.(refusedError); refused {
 		return "", 0, ""
+	}
+	switch {
 	case errors.As(err, &cut):
 		// The server answered success but its body was cut short. A GET
 		// can simply ask again; a change was applied, and asking again
@@ -733,7 +734,7 @@ func (k *call) startAttempt(req *http.Request) *http.Request {
 // endAttempt tells the Observers how an attempt ended, and retry why
 // another follows. An attempt the Limiter refused was never started.
 func (k *call) endAttempt(resp *http.Response, err error, retry RetryReason) {
-	if len(k.c.observers) == 0 || errors.As(err, new(refusedError)) {
+	if _, refused := err.(refusedError); refused || len(k.c.observers) == 0 {
 		return
 	}
 	r := AttemptResult{Number: k.attempts, Duration: time.Since(k.start), Err: err, Retry: retry}
