@@ -67,7 +67,7 @@ func (s *AdminsService) RemoveRoles(ctx context.Context, nameOrID string, roles 
 // roles sends one call on /admins/{name_or_id}/roles; roles, when set,
 // travel as Kong's comma-separated string.
 func (s *AdminsService) roles(ctx context.Context, method, nameOrID string, roles []string) ([]AdminRole, error) {
-	path, err := adminPath(nameOrID, "/roles")
+	r, err := at("/admins/{name_or_id}/roles", nameOrID)
 	if err != nil {
 		return nil, err
 	}
@@ -78,19 +78,22 @@ func (s *AdminsService) roles(ctx context.Context, method, nameOrID string, role
 		}{strings.Join(roles, ",")}
 	}
 	if method == http.MethodDelete {
-		return nil, s.c.do(ctx, method, path, nil, in, nil)
+		return nil, s.c.do(ctx, method, r, nil, in, nil)
 	}
 	var out adminRolesWire
-	if err := s.c.do(ctx, method, path, nil, in, &out); err != nil {
-		return nil, err
-	}
-	if out.Roles == nil {
-		return nil, s.invalid(method, path, "no roles in the response")
-	}
-	for i, r := range *out.Roles {
-		if r.ID == "" && r.Name == "" {
-			return nil, s.invalid(method, path, "role "+strconv.Itoa(i)+" has neither id nor name")
+	err = s.c.doChecked(ctx, method, r, nil, in, &out, func() string {
+		if out.Roles == nil {
+			return "no roles in the response"
 		}
+		for i, role := range *out.Roles {
+			if role.ID == "" && role.Name == "" {
+				return "role " + strconv.Itoa(i) + " has neither id nor name"
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		return nil, err
 	}
 	return *out.Roles, nil
 }
@@ -153,21 +156,24 @@ func (w *Workspace) UnmarshalJSON(b []byte) error {
 // ListWorkspaces returns the workspaces an admin belongs to.
 // GET /admins/{name_or_id}/workspaces
 func (s *AdminsService) ListWorkspaces(ctx context.Context, nameOrID string) ([]Workspace, error) {
-	path, err := adminPath(nameOrID, "/workspaces")
+	r, err := at("/admins/{name_or_id}/workspaces", nameOrID)
 	if err != nil {
 		return nil, err
 	}
 	var out []Workspace
-	if err := s.c.do(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	if out == nil { // the body was null
-		return nil, s.invalid(http.MethodGet, path, "no workspaces in the response")
-	}
-	for i := range out {
-		if out[i].ID == "" && out[i].Name == "" {
-			return nil, s.invalid(http.MethodGet, path, "workspace "+strconv.Itoa(i)+" has neither id nor name")
+	err = s.c.doChecked(ctx, http.MethodGet, r, nil, nil, &out, func() string {
+		if out == nil { // the body was null
+			return "no workspaces in the response"
 		}
+		for i := range out {
+			if out[i].ID == "" && out[i].Name == "" {
+				return "workspace " + strconv.Itoa(i) + " has neither id nor name"
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -37,14 +37,14 @@ const maxEmptyPages = 100
 // when it is made, so a caller's params are copied, never shared.
 type pager[T any] struct {
 	c        *Client
-	path     string
+	route    route
 	rawQuery string
 	style    pageStyle
 	id       func(*T) string
 }
 
-func newPager[T any](c *Client, path string, q url.Values, style pageStyle, id func(*T) string) *pager[T] {
-	return &pager[T]{c: c, path: path, rawQuery: q.Encode(), style: style, id: id}
+func newPager[T any](c *Client, r route, q url.Values, style pageStyle, id func(*T) string) *pager[T] {
+	return &pager[T]{c: c, route: r, rawQuery: q.Encode(), style: style, id: id}
 }
 
 type cursorPageWire[T any] struct {
@@ -63,7 +63,6 @@ type kongPageWire[T any] struct {
 
 // page fetches the page that starts at cursor ("" for the first).
 func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
-	u := p.path
 	q := p.rawQuery
 	if cursor != "" {
 		name := "cursor"
@@ -75,41 +74,47 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 		}
 		q += name + "=" + url.QueryEscape(cursor)
 	}
-	if q != "" {
-		u += "?" + q
-	}
-	out := new(Page[T])
-	var bad string
-	_, err := p.c.send(ctx, http.MethodGet, u, nil, nil, func(body []byte) error {
-		var err error
-		bad, err = decodePage(body, p.style, out)
-		return err
+	var out *Page[T]
+	err := p.c.send(ctx, http.MethodGet, p.route, q, nil, func(body []byte) error {
+		out = new(Page[T]) // a retry after a cut body starts afresh
+		bad, err := decodePage(body, p.style, out)
+		if err != nil {
+			return err
+		}
+		if bad == "" {
+			bad = p.check(out, cursor)
+		}
+		if bad != "" {
+			return contractError(bad)
+		}
+		return nil
 	}, true)
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// check describes what in page out, fetched with cursor, contradicts the
+// contract, or returns "".
+func (p *pager[T]) check(out *Page[T], cursor string) string {
 	for i := range out.Data {
 		if p.id(&out.Data[i]) == "" {
-			bad = "item " + strconv.Itoa(i) + " has no id"
-			break
+			return "item " + strconv.Itoa(i) + " has no id"
 		}
 	}
 	switch {
-	case bad != "":
 	case out.HasMore && out.NextCursor == "":
-		bad = "page says there is more but gives no cursor"
+		return "page says there is more but gives no cursor"
 	case out.HasMore && out.NextCursor == cursor:
-		bad = "page's next cursor is the cursor that fetched it"
+		return "page's next cursor is the cursor that fetched it"
 	}
-	if bad != "" {
-		return nil, p.invalid(bad)
-	}
-	return out, nil
+	return ""
 }
 
 // invalid returns the error for a page that contradicts the contract.
 func (p *pager[T]) invalid(msg string) *Error {
-	return p.c.invalidResult(http.MethodGet, p.path, msg)
+	return p.c.invalidResult(http.MethodGet, p.route, msg)
 }
 
 // noData describes a page whose data is missing or null: an empty list is

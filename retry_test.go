@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -209,24 +210,20 @@ func TestRetryAfterHonoured(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			rec := new(watcher)
 			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				if tt.retryAfter != "" {
 					w.Header().Set("Retry-After", tt.retryAfter)
 				}
 				writeRaw(w, 429, `{"error": {"code": "rate_limited", "message": "slow down"}}`)
-			}, admin.WithRetry(tt.policy))
-			var mu sync.Mutex
-			var waits []time.Duration
-			admin.SetHooks(c, func(d time.Duration) { mu.Lock(); waits = append(waits, d); mu.Unlock() }, nil)
+			}, admin.WithRetry(tt.policy), admin.WithObserver(rec))
 			_, err := c.Users.Get(context.Background(), "usr_1")
 			require.ErrorIs(t, err, admin.ErrRateLimited)
 			var e *admin.Error
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, tt.policy.MaxRetries+1, e.Attempts)
 			assert.Equal(t, "rate_limited", e.Code)
-			mu.Lock()
-			defer mu.Unlock()
-			tt.want(t, waits)
+			tt.want(t, rec.retryWaits())
 		})
 	}
 }
@@ -235,12 +232,16 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 	t.Parallel()
 	for _, policy := range []admin.RetryPolicy{{}, {MaxRetries: 3, MaxWait: 2 * time.Hour}} {
 		var n atomic.Int32
+		rec := &watcher{onEndAttempt: func(a admin.AttemptResult) {
+			if a.Retry != "" {
+				t.Errorf("attempt %d was followed by a retry (%s)", a.Number, a.Retry)
+			}
+		}}
 		_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 			n.Add(1)
 			w.Header().Set("Retry-After", "3600")
 			writeRaw(w, 429, `{"error": {"code": "rate_limited", "message": "slow down"}}`)
-		}, admin.WithRetry(policy))
-		admin.SetHooks(c, func(d time.Duration) { t.Errorf("a wait of %v was started", d) }, nil)
+		}, admin.WithRetry(policy), admin.WithObserver(rec))
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err := c.Users.Get(ctx, "usr_1")
 		require.NoError(t, ctx.Err(), "the call returned before its deadline")
@@ -252,6 +253,7 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 		assert.Equal(t, 1, e.Attempts)
 		assert.Equal(t, int32(1), n.Load())
 		assert.True(t, e.Temporary())
+		assert.Empty(t, rec.retryWaits(), "no wait was started")
 	}
 }
 
@@ -274,18 +276,17 @@ func TestBackoffBeyondDeadline(t *testing.T) {
 func TestLimiterOnEveryAttempt(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int32
+	rec := new(watcher)
 	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) < 3 {
 			writeRaw(w, 503, `{}`)
 			return
 		}
 		writeJSON(w, 200, testUser("usr_1"))
-	}, admin.WithRateLimit(1e6, 10))
-	var passes atomic.Int32
-	admin.SetHooks(c, nil, func() { passes.Add(1) })
+	}, admin.WithRateLimit(1e6, 10), admin.WithObserver(rec))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.NoError(t, err)
-	assert.Equal(t, int32(3), passes.Load(), "the limiter is asked before every attempt, retries included")
+	assert.Equal(t, 3, rec.count(admin.WaitLimiter), "the limiter is asked before every attempt, retries included")
 }
 
 func TestLimiterRefusal(t *testing.T) {
@@ -422,4 +423,43 @@ func TestRetryResendsBody(t *testing.T) {
 	require.Len(t, bodies, 2)
 	assert.JSONEq(t, `{"name":"A","email":"a@example.com","role":"viewer"}`, bodies[1])
 	assert.Equal(t, bodies[0], bodies[1])
+}
+
+// TestRetryPolicyBounds checks that a policy's waits keep within the
+// MaxWait it gives, a default MinWait following it down, and that a
+// policy whose bounds contradict each other is refused.
+func TestRetryPolicyBounds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		policy  admin.RetryPolicy
+		longest time.Duration // the longest wait allowed; 0 for a refused policy
+	}{
+		{"MaxWait alone below the default MinWait", admin.RetryPolicy{MaxRetries: 3, MaxWait: 20 * time.Millisecond}, 20 * time.Millisecond},
+		{"MaxWait alone", admin.RetryPolicy{MaxRetries: 3, MaxWait: time.Millisecond}, time.Millisecond},
+		{"both, in order", admin.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}, 2 * time.Millisecond},
+		{"MaxWait below MinWait", admin.RetryPolicy{MaxRetries: 3, MinWait: 50 * time.Millisecond, MaxWait: 20 * time.Millisecond}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := new(watcher)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 503, `{}`) }))
+			t.Cleanup(srv.Close)
+			c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(tt.policy), admin.WithObserver(rec))
+			if tt.longest == 0 {
+				require.ErrorIs(t, err, admin.ErrInvalidParams)
+				assert.Contains(t, err.Error(), "MaxWait 20ms is less than MinWait 50ms")
+				return
+			}
+			require.NoError(t, err)
+			_, err = c.Users.Get(context.Background(), "usr_1")
+			require.ErrorIs(t, err, admin.ErrServer)
+			waits := rec.retryWaits()
+			require.Len(t, waits, tt.policy.MaxRetries)
+			for _, w := range waits {
+				assert.LessOrEqual(t, w, tt.longest, "the scheduled wait keeps within MaxWait")
+			}
+		})
+	}
 }
