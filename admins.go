@@ -158,7 +158,7 @@ func (s *AdminsService) Pages(ctx context.Context, p *ListAdminsParams) iter.Seq
 	if err != nil {
 		return errSeq[*Page[Admin]](err)
 	}
-	return newPager(s.c, "admins", q, kongStyle, adminID).pages(ctx, offset)
+	return newPager(s.c, static("/admins"), q, kongStyle, adminID).pages(ctx, offset)
 }
 
 // InviteAdminParams are the fields of a new admin.

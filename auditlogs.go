@@ -165,5 +165,5 @@ func (s *AuditLogsService) Pages(ctx context.Context, p *ListAuditLogsParams) it
 	if err != nil {
 		return errSeq[*Page[AuditEvent]](err)
 	}
-	return newPager(s.c, "audit-logs", q, cursorStyle, auditEventID).pages(ctx, cursor)
+	return newPager(s.c, static("/audit-logs"), q, cursorStyle, auditEventID).pages(ctx, cursor)
 }

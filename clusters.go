@@ -68,7 +68,7 @@ func (s *ClustersService) Pages(ctx context.Context, p *ListClustersParams) iter
 	if err != nil {
 		return errSeq[*Page[Cluster]](err)
 	}
-	return newPager(s.c, "clusters", q, cursorStyle, clusterID).pages(ctx, cursor)
+	return newPager(s.c, static("/clusters"), q, cursorStyle, clusterID).pages(ctx, cursor)
 }
 
 // Get returns the cluster with the given id. GET /clusters/{id}

@@ -75,7 +75,7 @@ func (s *GroupsService) Pages(ctx context.Context, p *ListGroupsParams) iter.Seq
 	if err != nil {
 		return errSeq[*Page[Group]](err)
 	}
-	return newPager(s.c, "groups", q, cursorStyle, groupID).pages(ctx, cursor)
+	return newPager(s.c, static("/groups"), q, cursorStyle, groupID).pages(ctx, cursor)
 }
 
 // CreateGroupParams are the fields of a new group.

@@ -335,6 +335,42 @@ func TestObserverRoutesAreTemplates(t *testing.T) {
 			}
 		},
 		"Me.ChangePassword": func(c *admin.Client) { _ = c.Me.ChangePassword(ctx, "old-password", "new-password") },
+		"Me.Get":            func(c *admin.Client) { _, _ = c.Me.Get(ctx) },
+		"Users.Pages": func(c *admin.Client) {
+			for range c.Users.Pages(ctx, nil) {
+				break
+			}
+		},
+		"Groups.Pages": func(c *admin.Client) {
+			for range c.Groups.Pages(ctx, nil) {
+				break
+			}
+		},
+		"Groups.MemberPages": func(c *admin.Client) {
+			for range c.Groups.MemberPages(ctx, id, nil) {
+				break
+			}
+		},
+		"Projects.Pages": func(c *admin.Client) {
+			for range c.Projects.Pages(ctx, nil) {
+				break
+			}
+		},
+		"Clusters.Pages": func(c *admin.Client) {
+			for range c.Clusters.Pages(ctx, nil) {
+				break
+			}
+		},
+		"Admins.Pages": func(c *admin.Client) {
+			for range c.Admins.Pages(ctx, nil) {
+				break
+			}
+		},
+		"AuditLogs.Pages": func(c *admin.Client) {
+			for range c.AuditLogs.Pages(ctx, nil) {
+				break
+			}
+		},
 	}
 
 	// Every method of every service is in the table.

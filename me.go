@@ -38,24 +38,23 @@ type meWire struct {
 // of an inactive or deleted user are ErrUnauthorized. GET /me
 func (s *MeService) Get(ctx context.Context) (*Principal, error) {
 	var w meWire
-	if err := s.c.do(ctx, http.MethodGet, "me", nil, nil, &w); err != nil {
+	err := s.c.doChecked(ctx, http.MethodGet, static("/me"), nil, nil, &w, func() string {
+		switch {
+		case w.Type == "":
+			return "the answer has no type"
+		case w.Role == "":
+			return "the answer has no role"
+		case w.User != nil && w.User.ID == "":
+			return "the answer's user has no id"
+		case w.Type == "user" && w.User == nil:
+			return "the answer's principal is a user but has no user"
+		case w.Type == "client" && (w.ClientID == nil || *w.ClientID == ""):
+			return "the answer's principal is a client but has no client_id"
+		}
+		return ""
+	})
+	if err != nil {
 		return nil, err
-	}
-	var bad string
-	switch {
-	case w.Type == "":
-		bad = "the answer has no type"
-	case w.Role == "":
-		bad = "the answer has no role"
-	case w.User != nil && w.User.ID == "":
-		bad = "the answer's user has no id"
-	case w.Type == "user" && w.User == nil:
-		bad = "the answer's principal is a user but has no user"
-	case w.Type == "client" && (w.ClientID == nil || *w.ClientID == ""):
-		bad = "the answer's principal is a client but has no client_id"
-	}
-	if bad != "" {
-		return nil, s.c.invalidResult(http.MethodGet, "me", bad)
 	}
 	p := &Principal{Role: w.Role}
 	if w.User != nil {

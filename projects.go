@@ -78,7 +78,7 @@ func (s *ProjectsService) Pages(ctx context.Context, p *ListProjectsParams) iter
 	if err != nil {
 		return errSeq[*Page[Project]](err)
 	}
-	return newPager(s.c, "projects", q, cursorStyle, projectID).pages(ctx, cursor)
+	return newPager(s.c, static("/projects"), q, cursorStyle, projectID).pages(ctx, cursor)
 }
 
 // CreateProjectParams are the fields of a new project.

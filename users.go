@@ -136,7 +136,7 @@ func (s *UsersService) Pages(ctx context.Context, p *ListUsersParams) iter.Seq2[
 	if err != nil {
 		return errSeq[*Page[User]](err)
 	}
-	return newPager(s.c, "users", q, cursorStyle, userID).pages(ctx, cursor)
+	return newPager(s.c, static("/users"), q, cursorStyle, userID).pages(ctx, cursor)
 }
 
 // CreateUserParams are the fields of a new user.
