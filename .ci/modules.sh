@@ -10,7 +10,8 @@
 #      in the module's own go.mod, so the README's commands, which run in
 #      the workspace, test what a user's build selects (fix: go get
 #      MODULE@VERSION in that module, then go mod tidy);
-#   4. go build ./... and go test ./...
+#   4. go build, go vet, staticcheck (the version pinned below) and go test,
+#      each on ./...
 # Usage: .ci/modules.sh [DIR...]   (default: every module)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,12 @@ else
   mapfile -t dirs < <(git ls-files '*go.mod' | xargs -n1 dirname)
 fi
 workspace=$(go list -m -f '{{.Dir}}')
+# staticcheck, pinned; built once into .ci/tmp/bin.
+staticcheck_version=v0.8.2
+bin=$root/.ci/tmp/bin
+if [ "$("$bin/staticcheck" -version 2>/dev/null | awk '{print $NF}' | tr -d '()')" != "${staticcheck_version#v}" ]; then
+  GOBIN=$bin go install "honnef.co/go/tools/cmd/staticcheck@${staticcheck_version}"
+fi
 fail=0
 q='{{with .Module}}{{if not .Main}}{{if not .Replace}}{{.Path}} {{.Version}}{{end}}{{end}}{{end}}'
 for dir in "${dirs[@]}"; do
@@ -43,7 +50,10 @@ for dir in "${dirs[@]}"; do
       fail=1
     fi
   fi
-  echo "-- GOWORK=off go build ./... && go test ./..."
-  GOWORK=off go build ./... && GOWORK=off go test ./... || { echo "${dir}: does not build and pass its tests with GOWORK=off"; fail=1; }
+  echo "-- go build, go vet, staticcheck, go test"
+  GOWORK=off go build ./... || { echo "${dir}: does not build with GOWORK=off"; fail=1; }
+  GOWORK=off go vet ./... || { echo "${dir}: go vet found problems"; fail=1; }
+  GOWORK=off "$bin/staticcheck" ./... || { echo "${dir}: staticcheck found problems"; fail=1; }
+  GOWORK=off go test ./... || { echo "${dir}: tests fail with GOWORK=off"; fail=1; }
 done
 exit "$fail"
