@@ -291,7 +291,9 @@ func TestGzip(t *testing.T) {
 	t.Parallel()
 	gz := func(b []byte) []byte {
 		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
+		// BestCompression: Go 1.27's default level deflates the bomb to
+		// more than 128 KiB (131,573 bytes; Go 1.26: 65,252).
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 		_, _ = zw.Write(b)
 		_ = zw.Close()
 		return buf.Bytes()

@@ -383,7 +383,8 @@ func TestUsersInvalidParams(t *testing.T) {
 			return err
 		}},
 		{"nil context", "ctx", func(_ context.Context, c *admin.Client) error {
-			_, err := c.Users.Get(nil, "usr_1") //nolint:staticcheck // a nil context is the point
+			//lint:ignore SA1012 a nil context is the point
+			_, err := c.Users.Get(nil, "usr_1")
 			return err
 		}},
 	}

@@ -7,6 +7,11 @@
 //
 // The benchmarks live in the package's tests; run.sh runs them all and
 // compares them with benchstat. docs/PERFORMANCE.md holds the results.
+//
+// The generated clients are not committed: run go generate in this
+// directory before building the package (run.sh and .ci/bench-smoke.sh do).
+// It writes gen/oapiclient and gen/ogenclient, which git ignores, from the
+// configs in gen/ with the generator versions bench/go.mod pins as tools.
 package bench
 
 //go:generate go tool oapi-codegen -config gen/oapi.yml ../api/openapi.yaml

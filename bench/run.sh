@@ -15,6 +15,7 @@ changes=${CHANGES:-5000}   # changes per run of BenchmarkChanges: 100 s at 50/s
 million=${MILLION:-1}      # 0 skips the walk of 1,000,000 users
 benchstat="go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
 mkdir -p "$out"
+go generate .   # the generated peers are not committed (see doc.go)
 rm -f "$out"/*.txt
 go test -c -o "$out/bench.test" .
 bt=$out/bench.test
