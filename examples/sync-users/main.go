@@ -6,6 +6,7 @@
 //
 //	sync-users -file people.csv -dry-run
 //	sync-users -file people.csv -concurrency 8
+//	sync-users -file people.csv -redis redis://127.0.0.1:6379/0
 package main
 
 import (
@@ -24,7 +25,7 @@ import (
 
 const prog = "sync-users"
 
-const usage = prog + ` -file FILE [-dry-run] [-delete] [-concurrency N] [-keep EMAILS]
+const usage = prog + ` -file FILE [-dry-run] [-delete] [-concurrency N] [-keep EMAILS] [-redis URL]
 
 Makes the API's users match FILE, a CSV file with the header email,name,role,groups
 (groups separated by ';' within the field) or a JSON array of objects with those keys
@@ -45,6 +46,11 @@ where the last one stopped.
   - One user's failure is reported and the others go on; the exit status is 1 if any
     failed.
 
+With -redis URL, the rate limit is shared through that Redis with every other process
+that holds the same key and uses it (github.com/admin/api-go/redislimit): several syncs
+and other programs spend one budget instead of each the whole. If Redis is unreachable,
+the sync goes on pacing itself alone, with one warning on stderr.
+
 Progress is a live bar when stdout is a terminal and one line per user otherwise,
 followed by a summary table.`
 
@@ -54,6 +60,7 @@ type options struct {
 	invite             bool
 	concurrency        int
 	rate               float64
+	redis              string
 }
 
 func main() { cli.Main(prog, run) }
@@ -69,6 +76,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.BoolVar(&o.invite, "invite", true, "email new users an invitation")
 	fs.IntVar(&o.concurrency, "concurrency", 4, "users changed at once (1-64)")
 	fs.Float64Var(&o.rate, "rate", 0, "at most this many requests a second (default: the limit the server announces)")
+	fs.StringVar(&o.redis, "redis", "", "share the rate limit with other processes through the Redis at `URL` (redis://host:port/db)")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -79,7 +87,14 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return fmt.Errorf("-concurrency %d: want 1 to 64", o.concurrency)
 	case o.rate < 0:
 		return fmt.Errorf("-rate %v: must not be negative", o.rate)
+	case o.rate > 0 && o.redis != "":
+		return errors.New("-rate and -redis: give one")
 	}
+	redisOpt, closeRedis, err := redisLimiter(o.redis, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
 	records, err := readFile(o.file, o.format)
 	if err != nil {
 		return err
@@ -91,6 +106,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	var opts []admin.Option
 	if o.rate > 0 {
 		opts = append(opts, admin.WithRateLimit(o.rate, o.concurrency))
+	}
+	if redisOpt != nil {
+		opts = append(opts, redisOpt)
 	}
 	conn, err := cli.Connect(ctx, prog, env, stderr, cli.Seed{Users: 6, Groups: 3}, opts...)
 	if err != nil {
