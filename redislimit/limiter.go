@@ -125,6 +125,7 @@ func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 		}
 		if err != nil {
 			if ctx.Err() != nil {
+				l.probeCut() // the caller gave up, Redis said nothing
 				return ctx.Err()
 			}
 			l.failed(err)
@@ -239,6 +240,17 @@ func (l *Limiter) useRedis() bool {
 	}
 	l.probing = true
 	return true
+}
+
+// probeCut ends a probe that the caller's context cut short, if this
+// call was one, so that the next call after the backoff probes again.
+func (l *Limiter) probeCut() {
+	if !l.down.Load() {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.probing = false
 }
 
 // Backoff between probes of a down Redis.

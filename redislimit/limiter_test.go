@@ -415,3 +415,34 @@ func fallbackWaits(fleet []member) int64 {
 	}
 	return n
 }
+
+func TestProbeCutShortByTheCallerIsNotTheLast(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	s := newScope(t)
+	m := newMember(t, srv, redislimit.WithBudget(600000), redislimit.WithTimeout(50*time.Millisecond))
+	srv.pause()
+	if err := m.Wait(context.Background(), s); err != nil { // fails over to the fallback
+		t.Fatalf("Wait: %v", err)
+	}
+	// Past the backoff, the next call probes Redis, and its caller gives up
+	// before the Limiter's timeout.
+	time.Sleep(300 * time.Millisecond) // the probe backoff is time-based
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	err := m.Wait(ctx, s)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait with 5ms while Redis is stuck: %v, want DeadlineExceeded", err)
+	}
+	srv.resume()
+	deadline := time.Now().Add(10 * time.Second)
+	for m.logs.count(slog.LevelInfo) == 0 && time.Now().Before(deadline) {
+		if err := m.Wait(context.Background(), s); err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond) // the probe backoff is time-based
+	}
+	if m.logs.count(slog.LevelInfo) != 1 {
+		t.Fatal("Redis came back but the Limiter never asked it again")
+	}
+}
