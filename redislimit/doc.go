@@ -81,4 +81,17 @@
 // Redis answers again; the Limiter probes it with one call at a time after
 // a backoff (250ms, doubling to 5s). Observe publishes in the background,
 // at most 8 publications at a time, and never waits for Redis.
+//
+// A Wait whose context ends while it sleeps until its slot gives the slot
+// up unused: the fleet then sends a little under its budget, never over.
+//
+// # What is tested
+//
+// The tests start a real redis-server (7.0 here) on a free loopback port:
+// standalone, restarted, flushed, killed and stopped with SIGSTOP, and a
+// Cluster of three masters made with redis-cli --cluster create. Without
+// redis-server they skip, naming the package to install, and fail when
+// the CI variable is set. Valkey, a fork of Redis 7.2 that runs the same
+// scripts, was not available from this project's package sources and is
+// not tested.
 package redislimit
