@@ -530,12 +530,18 @@ func (k *call) attempt(req *http.Request) (*http.Response, error) {
 			return nil, refusedError{err}
 		}
 	}
-	if k.attempts > 1 && req.GetBody != nil {
-		req.Body, _ = req.GetBody() // a bytes.Reader's GetBody cannot fail
-	}
-	if c.ownHeader {
+	// The first attempt sends req itself. A retry sends a copy with a
+	// fresh body, since the transport may still hold the one before; and
+	// an attempt whose header an Observer, a token or a cookie jar adds
+	// to gets a header of its own.
+	if k.attempts > 1 || c.ownHeader {
 		r := *req
-		r.Header = req.Header.Clone()
+		if k.attempts > 1 && req.GetBody != nil {
+			r.Body, _ = req.GetBody() // a bytes.Reader's GetBody cannot fail
+		}
+		if c.ownHeader {
+			r.Header = req.Header.Clone()
+		}
 		req = &r
 	}
 	if len(c.observers) > 0 {
