@@ -1,6 +1,6 @@
 module github.com/admin/api-go/bench
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/admin/api-go v0.0.0
@@ -44,7 +44,7 @@ require (
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/oauth2 v0.36.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	golang.org/x/tools v0.48.0 // indirect

@@ -9,6 +9,7 @@
 //	sync-users -file people.csv -dry-run
 //	sync-users -file people.csv -concurrency 8
 //	sync-users -file people.csv -shard 0/4   # and 1/4, 2/4, 3/4 elsewhere
+//	sync-users -file people.csv -redis redis://127.0.0.1:6379/0
 package main
 
 import (
@@ -27,7 +28,7 @@ import (
 
 const prog = "sync-users"
 
-const usage = prog + ` -file FILE [-dry-run] [-delete] [-concurrency N] [-keep EMAILS] [-shard i/n]
+const usage = prog + ` -file FILE [-dry-run] [-delete] [-concurrency N] [-keep EMAILS] [-shard i/n] [-redis URL]
 
 Makes the API's users match FILE, a CSV file with the header email,name,role,groups
 (groups separated by ';' within the field) or a JSON array of objects with those keys
@@ -54,6 +55,11 @@ trimmed and lower-cased, hashes to i (32-bit FNV-1a, modulo n), both those in FI
 those in the API, so every user is changed by exactly one of them and together they
 reach the state one process would. Give each the same FILE and its own i.
 
+With -redis URL, the rate limit is shared through that Redis with every other process
+that holds the same key and uses it (github.com/admin/api-go/redislimit): several syncs
+and other programs spend one budget instead of each the whole. If Redis is unreachable,
+the sync goes on pacing itself alone, with one warning on stderr.
+
 While the API's users are read, stderr counts them. Progress of the changes is a live
 bar when stdout is a terminal and one line per user otherwise, followed by a summary
 table.`
@@ -65,6 +71,7 @@ type options struct {
 	concurrency        int
 	rate               float64
 	shard              Shard
+	redis              string
 }
 
 // flags defines the flags that set o.
@@ -77,6 +84,7 @@ func (o *options) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.invite, "invite", true, "email new users an invitation")
 	fs.IntVar(&o.concurrency, "concurrency", 4, "users changed at once (1-64)")
 	fs.Float64Var(&o.rate, "rate", 0, "at most this many requests a second (default: the limit the server announces)")
+	fs.StringVar(&o.redis, "redis", "", "share the rate limit with other processes through the Redis at `URL` (redis://host:port/db)")
 	fs.Var(&o.shard, "shard", "sync only shard `i/n` of the users (0 <= i < n), for n processes sharing the work")
 }
 
@@ -91,15 +99,21 @@ func (o *options) check() error {
 		return cli.Usagef("-concurrency %d: want 1 to 64", o.concurrency)
 	case o.rate < 0:
 		return cli.Usagef("-rate %v: must not be negative", o.rate)
+	case o.rate > 0 && o.redis != "":
+		return cli.Usagef("-rate and -redis: give one")
 	}
 	return nil
 }
 
-// clientOptions returns the client options that the flags call for.
-func (o *options) clientOptions() []admin.Option {
+// clientOptions returns the client options that the flags call for, with
+// shared, the Redis limiter of -redis, if there is one.
+func (o *options) clientOptions(shared admin.Option) []admin.Option {
 	var opts []admin.Option
 	if o.rate > 0 {
 		opts = append(opts, admin.WithRateLimit(o.rate, o.concurrency))
+	}
+	if shared != nil {
+		opts = append(opts, shared)
 	}
 	return opts
 }
@@ -116,6 +130,11 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	if err := o.check(); err != nil {
 		return err
 	}
+	redisOpt, closeRedis, err := redisLimiter(o.redis, stderr)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
 	records, err := readFile(o.file, o.format)
 	if err != nil {
 		return err
@@ -124,7 +143,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return fmt.Errorf("%s lists no users; refusing to deactivate everyone", o.file)
 	}
 
-	conn, err := cli.Connect(ctx, prog, env, stderr, cli.Seed{Users: 6, Groups: 3}, o.clientOptions()...)
+	conn, err := cli.Connect(ctx, prog, env, stderr, cli.Seed{Users: 6, Groups: 3}, o.clientOptions(redisOpt)...)
 	if err != nil {
 		return err
 	}
