@@ -42,7 +42,9 @@
 // transport, cut_body or token_refresh. Each wait is an event named
 // admin.wait on the call span, stamped when the wait began, with
 // admin.wait.reason (backoff, retry_after or limiter), admin.wait.duration
-// in seconds and admin.wait.attempt, the attempt it preceded.
+// in seconds and admin.wait.attempt, the attempt it preceded. A limiter
+// wait shorter than a millisecond, the limiter letting an attempt through
+// at once, is not recorded.
 //
 // A failed call or attempt has an Error status and an error.type of
 // either the answer's status code ("404", "503") or one of:

@@ -2,6 +2,7 @@ package adminotel
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strconv"
 	"sync"
@@ -89,6 +90,57 @@ type route struct {
 	set          attribute.Set        // attrs as a set, for metrics
 	callStart    []trace.SpanStartOption
 	attemptStart []trace.SpanStartOption
+
+	mu       sync.RWMutex
+	outcomes map[outcome]*labels
+}
+
+// outcome is how an attempt, a call or a wait ended, as the metrics
+// and spans label it besides its route.
+type outcome struct {
+	status  int                // http.response.status_code; 0 for none
+	errType string             // error.type; "" for none
+	reason  attribute.KeyValue // a wait's or a retry's reason; none if its key is ""
+}
+
+// labels are an outcome's attributes, computed once per route and
+// outcome, as building an attribute set allocates.
+type labels struct {
+	attrs  []attribute.KeyValue // the outcome's own, not the route's; read-only
+	record []metric.RecordOption
+	add    []metric.AddOption
+}
+
+// maxOutcomes bounds a route's cache of outcomes: statuses, error types
+// and reasons are few, but a server may answer any status.
+const maxOutcomes = 64
+
+// labels returns the labels of an outcome of r.
+func (r *route) labels(o outcome) *labels {
+	r.mu.RLock()
+	l, ok := r.outcomes[o]
+	r.mu.RUnlock()
+	if ok {
+		return l
+	}
+	var own []attribute.KeyValue
+	if o.status > 0 {
+		own = append(own, semconv.HTTPResponseStatusCode(o.status))
+	}
+	if o.errType != "" {
+		own = append(own, semconv.ErrorTypeKey.String(o.errType))
+	}
+	if o.reason.Key != "" {
+		own = append(own, o.reason)
+	}
+	opt := metric.WithAttributeSet(attribute.NewSet(append(r.attrs[:len(r.attrs):len(r.attrs)], own...)...))
+	l = &labels{attrs: own, record: []metric.RecordOption{opt}, add: []metric.AddOption{opt}}
+	r.mu.Lock()
+	if len(r.outcomes) < maxOutcomes {
+		r.outcomes[o] = l
+	}
+	r.mu.Unlock()
+	return l
 }
 
 // maxRoutes bounds the cache of routes. The SDK's routes are a few dozen
@@ -142,6 +194,7 @@ func newRoute(c admin.CallInfo) *route {
 		// advise against an encompassing client span.
 		callStart:    []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...)},
 		attemptStart: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...)},
+		outcomes:     make(map[outcome]*labels),
 	}
 }
 
@@ -174,9 +227,11 @@ func serverAttrs(baseURL string) []attribute.KeyValue {
 	return []attribute.KeyValue{semconv.ServerAddress(host), semconv.ServerPort(n)}
 }
 
-// callState is what the Observer keeps of one call, in its context. The
-// methods of one call run one at a time, so it needs no lock.
-type callState struct {
+// callCtx is the context of a call, holding what the Observer keeps of
+// it: one allocation for both. The methods of one call run one at a
+// time, so it needs no lock.
+type callCtx struct {
+	context.Context
 	route   *route
 	span    trace.Span
 	attempt trace.Span // the attempt in flight; nil between attempts
@@ -184,8 +239,16 @@ type callState struct {
 
 type ctxKey struct{}
 
-func callFrom(ctx context.Context) *callState {
-	st, _ := ctx.Value(ctxKey{}).(*callState)
+// Value returns the call for ctxKey, and asks the parent for other keys.
+func (c *callCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func callFrom(ctx context.Context) *callCtx {
+	st, _ := ctx.Value(ctxKey{}).(*callCtx)
 	return st
 }
 
@@ -193,14 +256,19 @@ func callFrom(ctx context.Context) *callState {
 func (o *Observer) StartCall(ctx context.Context, c admin.CallInfo) context.Context {
 	r := o.route(c)
 	ctx, span := o.tracer.Start(ctx, r.name, r.callStart...)
-	return context.WithValue(ctx, ctxKey{}, &callState{route: r, span: span})
+	return &callCtx{Context: ctx, route: r, span: span}
 }
 
+// minLimiterWait is the shortest limiter wait recorded. The Client
+// reports the time each Limiter.Wait took, a few microseconds when the
+// Limiter lets the attempt through at once: that is no wait.
+const minLimiterWait = time.Millisecond
+
 // Waited adds the wait to the call's span as an event, and to the wait
-// metric. A wait of zero is not recorded.
+// metric. A limiter's wait shorter than a millisecond is not recorded.
 func (o *Observer) Waited(ctx context.Context, w admin.Wait) {
 	st := callFrom(ctx)
-	if st == nil || w.Duration <= 0 {
+	if st == nil || w.Duration <= 0 || w.Reason == admin.WaitLimiter && w.Duration < minLimiterWait {
 		return
 	}
 	reason := waitReason(w.Reason)
@@ -209,7 +277,7 @@ func (o *Observer) Waited(ctx context.Context, w admin.Wait) {
 		st.span.AddEvent(WaitEventName, trace.WithTimestamp(time.Now().Add(-w.Duration)),
 			trace.WithAttributes(reason, WaitDurationKey.Float64(secs), WaitAttemptKey.Int(w.Attempt)))
 	}
-	o.inst.wait.Record(ctx, secs, metric.WithAttributes(append(st.route.attrs[:len(st.route.attrs):len(st.route.attrs)], reason)...))
+	o.inst.wait.Record(ctx, secs, st.route.labels(outcome{reason: reason}).record...)
 }
 
 // StartAttempt starts the attempt's span, a client span below the call's,
@@ -228,7 +296,7 @@ func (o *Observer) StartAttempt(ctx context.Context, a admin.Attempt) context.Co
 	}
 	ctx, st.attempt = o.tracer.Start(ctx, st.route.name, opts...)
 	if a.Header != nil {
-		o.prop.Inject(ctx, propagation.HeaderCarrier(a.Header))
+		o.prop.Inject(ctx, headerCarrier(a.Header))
 	}
 	return ctx
 }
@@ -240,27 +308,28 @@ func (o *Observer) EndAttempt(ctx context.Context, r admin.AttemptResult) {
 	if st == nil {
 		return
 	}
-	et := attemptErrorType(r)
+	var reason attribute.KeyValue
+	if r.Retry != "" {
+		reason = retryReason(r.Retry)
+	}
+	l := st.route.labels(outcome{status: r.StatusCode, errType: attemptErrorType(r)})
 	if span := st.attempt; span != nil {
 		st.attempt = nil
 		if span.IsRecording() {
-			if r.StatusCode > 0 {
-				span.SetAttributes(semconv.HTTPResponseStatusCode(r.StatusCode))
+			attrs := l.attrs
+			if reason.Key != "" {
+				attrs = append(attrs[:len(attrs):len(attrs)], reason)
 			}
-			if r.Retry != "" {
-				span.SetAttributes(retryReason(r.Retry))
-			}
-			setError(span, et, r.StatusCode, r.Err)
+			setOutcome(span, attrs, r.StatusCode, r.Err)
 		}
 		span.End()
 	}
-	attrs := st.route.attrs
-	o.inst.attemptDuration.Record(ctx, r.Duration.Seconds(), outcomeAttrs(attrs, r.StatusCode, et))
+	o.inst.attemptDuration.Record(ctx, r.Duration.Seconds(), l.record...)
 	if r.StatusCode == 429 {
-		o.inst.rateLimited.Add(ctx, 1, metric.WithAttributeSet(st.route.set))
+		o.inst.rateLimited.Add(ctx, 1, st.route.labels(outcome{}).add...)
 	}
 	if r.Retry != "" {
-		o.inst.retries.Add(ctx, 1, metric.WithAttributes(append(attrs[:len(attrs):len(attrs)], retryReason(r.Retry))...))
+		o.inst.retries.Add(ctx, 1, st.route.labels(outcome{reason: reason}).add...)
 	}
 }
 
@@ -279,53 +348,45 @@ func (o *Observer) EndCall(ctx context.Context, r admin.CallResult) {
 	if r.Err != nil {
 		et = errorType(r.Err)
 	}
+	l := st.route.labels(outcome{status: r.StatusCode, errType: et})
 	if span := st.span; span.IsRecording() {
-		span.SetAttributes(AttemptsKey.Int(r.Attempts))
-		if r.StatusCode > 0 {
-			span.SetAttributes(semconv.HTTPResponseStatusCode(r.StatusCode))
-		}
+		attrs := make([]attribute.KeyValue, 0, len(l.attrs)+4)
+		attrs = append(attrs, AttemptsKey.Int(r.Attempts))
 		if r.RequestID != "" {
-			span.SetAttributes(RequestIDKey.String(r.RequestID))
+			attrs = append(attrs, RequestIDKey.String(r.RequestID))
 		}
 		if r.Replayed {
-			span.SetAttributes(ReplayedKey.Bool(true))
+			attrs = append(attrs, ReplayedKey.Bool(true))
 		}
-		setError(span, et, r.StatusCode, r.Err)
+		setOutcome(span, append(attrs, l.attrs...), r.StatusCode, r.Err)
 	}
 	st.span.End()
-	o.inst.callDuration.Record(ctx, r.Duration.Seconds(), outcomeAttrs(st.route.attrs, r.StatusCode, et))
+	o.inst.callDuration.Record(ctx, r.Duration.Seconds(), l.record...)
 }
 
-// setError marks span as failed with error type et, if et is not empty,
-// and adds the server's error code. The status carries no description
-// when the status code says it all, and never the error's message, which
-// may quote the request.
-func setError(span trace.Span, et string, status int, err error) {
-	if et == "" {
-		return
-	}
-	span.SetAttributes(semconv.ErrorTypeKey.String(et))
+// setOutcome sets the attributes of an outcome on span, with the
+// server's error code if err has one, and marks a failed span (one with
+// error.type) as such. The status carries no description when the status
+// code says it all, and never the error's message, which may quote the
+// request. attrs is not modified.
+func setOutcome(span trace.Span, attrs []attribute.KeyValue, status int, err error) {
 	if code := serverCode(err); code != "" {
-		span.SetAttributes(ErrorCodeKey.String(code))
+		attrs = append(attrs[:len(attrs):len(attrs)], ErrorCodeKey.String(code))
 	}
-	if status >= 400 {
+	span.SetAttributes(attrs...)
+	var et string
+	for _, kv := range attrs {
+		if kv.Key == semconv.ErrorTypeKey {
+			et = kv.Value.AsString()
+		}
+	}
+	switch {
+	case et == "":
+	case status >= 400:
 		span.SetStatus(codes.Error, "")
-	} else {
+	default:
 		span.SetStatus(codes.Error, et)
 	}
-}
-
-// outcomeAttrs returns the metric attributes of an attempt or a call: the
-// route's, the status code if any, and error.type if any.
-func outcomeAttrs(base []attribute.KeyValue, status int, et string) metric.MeasurementOption {
-	attrs := base[:len(base):len(base)]
-	if status > 0 {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(status))
-	}
-	if et != "" {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(et))
-	}
-	return metric.WithAttributes(attrs...)
 }
 
 var (
@@ -355,3 +416,25 @@ func retryReason(r admin.RetryReason) attribute.KeyValue {
 	}
 	return RetryReasonKey.String(string(r))
 }
+
+// headerCarrier is propagation.HeaderCarrier, which writes the
+// propagators' keys in their canonical form without computing it for
+// each attempt.
+type headerCarrier http.Header
+
+func (h headerCarrier) Get(key string) string { return http.Header(h).Get(key) }
+
+func (h headerCarrier) Set(key, value string) {
+	switch key {
+	case "traceparent":
+		h["Traceparent"] = []string{value}
+	case "tracestate":
+		h["Tracestate"] = []string{value}
+	case "baggage":
+		h["Baggage"] = []string{value}
+	default:
+		http.Header(h).Set(key, value)
+	}
+}
+
+func (h headerCarrier) Keys() []string { return propagation.HeaderCarrier(h).Keys() }

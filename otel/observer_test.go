@@ -96,8 +96,16 @@ func TestCallSpans(t *testing.T) {
 			waits:      []wantWait{{"limiter", 0.25, 1}},
 		},
 		{
-			name:       "zero wait is not an event",
-			steps:      []step{wait(admin.WaitLimiter, 0, 1), attempt(1, 200, "", nil)},
+			name:       "a short backoff is a wait",
+			steps:      []step{attempt(1, 503, admin.RetryStatus, unavailable), wait(admin.WaitBackoff, 200*time.Microsecond, 2), attempt(2, 200, "", nil)},
+			end:        admin.CallResult{Attempts: 2, StatusCode: 200},
+			wantStatus: 200,
+			attempts:   []wantAttempt{{resend: -1, status: 503, errType: "503", retry: "status"}, {resend: 1, status: 200}},
+			waits:      []wantWait{{"backoff", 0.0002, 2}},
+		},
+		{
+			name:       "a limiter's pass is no wait",
+			steps:      []step{wait(admin.WaitLimiter, 0, 1), wait(admin.WaitLimiter, 5*time.Microsecond, 1), attempt(1, 200, "", nil)},
 			end:        admin.CallResult{Attempts: 1, StatusCode: 200},
 			wantStatus: 200,
 			attempts:   []wantAttempt{{resend: -1, status: 200}},
