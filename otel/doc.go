@@ -30,7 +30,9 @@
 // server.address, server.port, http.response.status_code, error.type, and
 // http.request.resend_count on every attempt after the first. The
 // conventions make each attempt the HTTP client span and advise against
-// an encompassing client span, hence the call's internal kind. The trace
+// an encompassing client span, hence the call's internal kind; its
+// attributes are set as it ends, while the attempts carry theirs from the
+// start, where samplers see them. The trace
 // context of each attempt is written into its request headers by the
 // propagators, so that the server's span hangs below the attempt.
 //

@@ -86,6 +86,9 @@ func attemptErrorType(r admin.AttemptResult) string {
 // serverCode returns the server's machine-readable error code in err, if
 // any.
 func serverCode(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *admin.Error
 	if errors.As(err, &e) {
 		return e.Code

@@ -191,8 +191,10 @@ func newRoute(c admin.CallInfo) *route {
 		set:   attribute.NewSet(attrs...),
 		// The logical call is an internal span: the semantic conventions
 		// make each attempt sent over the wire the HTTP client span, and
-		// advise against an encompassing client span.
-		callStart:    []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(attrs...)},
+		// advise against an encompassing client span. Its attributes are
+		// set as it ends, with its outcome, in one step: the attempts
+		// carry them from the start for samplers.
+		callStart:    []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 		attemptStart: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...)},
 		outcomes:     make(map[outcome]*labels),
 	}
@@ -235,6 +237,9 @@ type callCtx struct {
 	route   *route
 	span    trace.Span
 	attempt trace.Span // the attempt in flight; nil between attempts
+	// buf holds the attributes set at the end of a span, which the SDK
+	// copies: they need no allocation of their own.
+	buf [16]attribute.KeyValue
 }
 
 type ctxKey struct{}
@@ -316,9 +321,9 @@ func (o *Observer) EndAttempt(ctx context.Context, r admin.AttemptResult) {
 	if span := st.attempt; span != nil {
 		st.attempt = nil
 		if span.IsRecording() {
-			attrs := l.attrs
+			attrs := append(st.buf[:0], l.attrs...)
 			if reason.Key != "" {
-				attrs = append(attrs[:len(attrs):len(attrs)], reason)
+				attrs = append(attrs, reason)
 			}
 			setOutcome(span, attrs, r.StatusCode, r.Err)
 		}
@@ -350,8 +355,7 @@ func (o *Observer) EndCall(ctx context.Context, r admin.CallResult) {
 	}
 	l := st.route.labels(outcome{status: r.StatusCode, errType: et})
 	if span := st.span; span.IsRecording() {
-		attrs := make([]attribute.KeyValue, 0, len(l.attrs)+4)
-		attrs = append(attrs, AttemptsKey.Int(r.Attempts))
+		attrs := append(append(st.buf[:0], st.route.attrs...), AttemptsKey.Int(r.Attempts))
 		if r.RequestID != "" {
 			attrs = append(attrs, RequestIDKey.String(r.RequestID))
 		}
@@ -368,10 +372,10 @@ func (o *Observer) EndCall(ctx context.Context, r admin.CallResult) {
 // server's error code if err has one, and marks a failed span (one with
 // error.type) as such. The status carries no description when the status
 // code says it all, and never the error's message, which may quote the
-// request. attrs is not modified.
+// request.
 func setOutcome(span trace.Span, attrs []attribute.KeyValue, status int, err error) {
 	if code := serverCode(err); code != "" {
-		attrs = append(attrs[:len(attrs):len(attrs)], ErrorCodeKey.String(code))
+		attrs = append(attrs, ErrorCodeKey.String(code))
 	}
 	span.SetAttributes(attrs...)
 	var et string
