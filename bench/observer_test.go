@@ -13,13 +13,13 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
-// recordingObserver returns an adminotel Observer that records everything
-// with the OpenTelemetry SDK, as a program exporting its telemetry would:
-// every span sampled and handed to a batch processor (whose exporter
-// discards it), every measurement aggregated by the metric SDK, and the
-// trace context written into each attempt's headers.
-func recordingObserver(b *testing.B) *adminotel.Observer {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()),
+// recordingObserver returns an adminotel Observer that records with the
+// OpenTelemetry SDK, as a program exporting its telemetry would: spans
+// sampled by sampler are handed to a batch processor (whose exporter
+// discards them), every measurement is aggregated by the metric SDK, and
+// the trace context is written into each attempt's headers.
+func recordingObserver(b *testing.B, sampler sdktrace.Sampler) *adminotel.Observer {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler),
 		sdktrace.WithBatcher(tracetest.NewNoopExporter()))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
@@ -33,6 +33,9 @@ func recordingObserver(b *testing.B) *adminotel.Observer {
 // BenchmarkObserver is the SDK's part of BenchmarkInMemory with its
 // instrumentation off (no Observer) and on (an adminotel Observer
 // recording to the OpenTelemetry SDK): what observability adds to a call.
+// With obs=on every call is sampled and its spans recorded; with
+// obs=unsampled the sampler drops every trace, as a ratio sampler drops
+// most, so that only the metrics and the trace context are recorded.
 // It runs the calls from memory, where the SDK's own cost is all there
 // is, and over loopback to the server, where a call costs what it will
 // cost a user (the create is left out there: its recorded body would
@@ -44,15 +47,18 @@ func BenchmarkObserver(b *testing.B) {
 			if transport == "loopback" && c.name == "create" {
 				continue
 			}
-			for _, mode := range []string{"off", "on"} {
+			for _, mode := range []string{"off", "on", "unsampled"} {
 				b.Run("transport="+transport+"/call="+c.name+"/obs="+mode, func(b *testing.B) {
 					t := srv.target()
 					if transport == "memory" {
 						t.wrap = func(http.RoundTripper) http.RoundTripper { return c.mem }
 					}
 					var opts []admin.Option
-					if mode == "on" {
-						opts = append(opts, admin.WithObserver(recordingObserver(b)))
+					switch mode {
+					case "on":
+						opts = append(opts, admin.WithObserver(recordingObserver(b, sdktrace.AlwaysSample())))
+					case "unsampled":
+						opts = append(opts, admin.WithObserver(recordingObserver(b, sdktrace.NeverSample())))
 					}
 					p, err := sdkPeer(t, opts...)
 					if err != nil {
