@@ -200,10 +200,11 @@ func newRoute(c admin.CallInfo) *route {
 	}
 }
 
-// knownMethods maps the methods of RFC 9110 and PATCH to themselves.
+// knownMethods maps the methods the semantic conventions know (RFC 9110's,
+// PATCH and QUERY) to themselves.
 var knownMethods = map[string]string{
 	"CONNECT": "CONNECT", "DELETE": "DELETE", "GET": "GET", "HEAD": "HEAD", "OPTIONS": "OPTIONS",
-	"PATCH": "PATCH", "POST": "POST", "PUT": "PUT", "TRACE": "TRACE",
+	"PATCH": "PATCH", "POST": "POST", "PUT": "PUT", "QUERY": "QUERY", "TRACE": "TRACE",
 }
 
 // serverAttrs returns server.address and server.port of a base URL: its

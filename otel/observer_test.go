@@ -299,6 +299,41 @@ func TestCallSpanIsChildOfCaller(t *testing.T) {
 	}
 }
 
+func TestSpanNames(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		method, route   string
+		name, semMethod string
+		original        string // http.request.method_original; "" for none
+	}{
+		{"GET", "/users/{id}", "GET /users/{id}", "GET", ""},
+		{"DELETE", "/groups/{id}/members/{user_id}", "DELETE /groups/{id}/members/{user_id}", "DELETE", ""},
+		{"PURGE", "/cache", "HTTP /cache", "_OTHER", "PURGE"},
+		{"get", "/users", "HTTP /users", "_OTHER", "get"},
+		{"GET", "", "GET", "GET", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.route, func(t *testing.T) {
+			t.Parallel()
+			h := setup(t)
+			info := admin.CallInfo{Method: tt.method, Route: tt.route, BaseURL: "https://api.example.com/v1"}
+			drive(h.obs, context.Background(), info, []step{attempt(1, 200, "", nil)}, admin.CallResult{Attempts: 1, StatusCode: 200})
+			trees := h.trees(t)
+			if len(trees) != 1 || len(trees[0].attempts) != 1 {
+				t.Fatalf("%d calls, want 1 of 1 attempt", len(trees))
+			}
+			for _, s := range []sdktrace.ReadOnlySpan{trees[0].call, trees[0].attempts[0]} {
+				m, _ := attrOf(s, "http.request.method")
+				orig, _ := attrOf(s, "http.request.method_original")
+				if s.Name() != tt.name || m.AsString() != tt.semMethod || orig.AsString() != tt.original {
+					t.Errorf("%s span %q, method %q, original %q; want %q, %q, %q",
+						s.SpanKind(), s.Name(), m.AsString(), orig.AsString(), tt.name, tt.semMethod, tt.original)
+				}
+			}
+		})
+	}
+}
+
 func TestServerAttrs(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
