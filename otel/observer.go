@@ -87,7 +87,6 @@ type routeKey struct{ method, template, baseURL string }
 type route struct {
 	name         string               // the span name, "GET /users/{id}"
 	attrs        []attribute.KeyValue // method, url.template, server.address, server.port; read-only
-	set          attribute.Set        // attrs as a set, for metrics
 	callStart    []trace.SpanStartOption
 	attemptStart []trace.SpanStartOption
 
@@ -188,7 +187,6 @@ func newRoute(c admin.CallInfo) *route {
 	return &route{
 		name:  name,
 		attrs: attrs,
-		set:   attribute.NewSet(attrs...),
 		// The logical call is an internal span: the semantic conventions
 		// make each attempt sent over the wire the HTTP client span, and
 		// advise against an encompassing client span. Its attributes are
