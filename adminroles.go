@@ -81,16 +81,19 @@ func (s *AdminsService) roles(ctx context.Context, method, nameOrID string, role
 		return nil, s.c.do(ctx, method, r, nil, in, nil)
 	}
 	var out adminRolesWire
-	if err := s.c.do(ctx, method, r, nil, in, &out); err != nil {
-		return nil, err
-	}
-	if out.Roles == nil {
-		return nil, s.invalid(method, r, "no roles in the response")
-	}
-	for i, role := range *out.Roles {
-		if role.ID == "" && role.Name == "" {
-			return nil, s.invalid(method, r, "role "+strconv.Itoa(i)+" has neither id nor name")
+	err = s.c.doChecked(ctx, method, r, nil, in, &out, func() string {
+		if out.Roles == nil {
+			return "no roles in the response"
 		}
+		for i, role := range *out.Roles {
+			if role.ID == "" && role.Name == "" {
+				return "role " + strconv.Itoa(i) + " has neither id nor name"
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		return nil, err
 	}
 	return *out.Roles, nil
 }
@@ -158,16 +161,19 @@ func (s *AdminsService) ListWorkspaces(ctx context.Context, nameOrID string) ([]
 		return nil, err
 	}
 	var out []Workspace
-	if err := s.c.do(ctx, http.MethodGet, r, nil, nil, &out); err != nil {
-		return nil, err
-	}
-	if out == nil { // the body was null
-		return nil, s.invalid(http.MethodGet, r, "no workspaces in the response")
-	}
-	for i := range out {
-		if out[i].ID == "" && out[i].Name == "" {
-			return nil, s.invalid(http.MethodGet, r, "workspace "+strconv.Itoa(i)+" has neither id nor name")
+	err = s.c.doChecked(ctx, http.MethodGet, r, nil, nil, &out, func() string {
+		if out == nil { // the body was null
+			return "no workspaces in the response"
 		}
+		for i := range out {
+			if out[i].ID == "" && out[i].Name == "" {
+				return "workspace " + strconv.Itoa(i) + " has neither id nor name"
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

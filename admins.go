@@ -177,12 +177,14 @@ func (s *AdminsService) Invite(ctx context.Context, p *InviteAdminParams) (*Admi
 	var out struct {
 		Admin *Admin `json:"admin"`
 	}
-	r := static("/admins")
-	if err := s.c.do(ctx, http.MethodPost, r, nil, p, &out); err != nil {
+	err := s.c.doChecked(ctx, http.MethodPost, static("/admins"), nil, p, &out, func() string {
+		if out.Admin == nil || out.Admin.ID == "" {
+			return "no admin in the response"
+		}
+		return ""
+	})
+	if err != nil {
 		return nil, err
-	}
-	if out.Admin == nil || out.Admin.ID == "" {
-		return nil, s.invalid(http.MethodPost, r, "no admin in the response")
 	}
 	return out.Admin, nil
 }
@@ -327,11 +329,14 @@ func (s *AdminsService) Update(ctx context.Context, nameOrID string, p *UpdateAd
 // admin sends a call answered with a bare admin.
 func (s *AdminsService) admin(ctx context.Context, method string, r route, q url.Values, in any) (*Admin, error) {
 	a := new(Admin)
-	if err := s.c.do(ctx, method, r, q, in, a); err != nil {
+	err := s.c.doChecked(ctx, method, r, q, in, a, func() string {
+		if a.ID == "" {
+			return "no admin id in the response"
+		}
+		return ""
+	})
+	if err != nil {
 		return nil, err
-	}
-	if a.ID == "" {
-		return nil, s.invalid(method, r, "no admin id in the response")
 	}
 	return a, nil
 }
@@ -343,11 +348,4 @@ func (s *AdminsService) Delete(ctx context.Context, nameOrID string) error {
 		return err
 	}
 	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
-}
-
-// invalid is the error for a successful response that lacks what the call
-// returns; a change may nevertheless have been applied.
-func (s *AdminsService) invalid(method string, r route, msg string) error {
-	return &Error{Method: method, Path: s.c.base.Path + r.path, StatusCode: http.StatusOK,
-		Message: msg, invalidResponse: true, PossiblyApplied: method != http.MethodGet}
 }

@@ -357,11 +357,14 @@ func (k *call) scrubError(e *Error) {
 // never a half-decoded value with an error.
 func object[T any](ctx context.Context, c *Client, method string, r route, query url.Values, in any, id func(*T) string) (*T, error) {
 	out := new(T)
-	if err := c.do(ctx, method, r, query, in, out); err != nil {
+	err := c.doChecked(ctx, method, r, query, in, out, func() string {
+		if id(out) == "" {
+			return "the answer has no id"
+		}
+		return ""
+	})
+	if err != nil {
 		return nil, err
-	}
-	if id(out) == "" {
-		return nil, c.invalidResult(method, r, "the answer has no id")
 	}
 	return out, nil
 }
@@ -370,6 +373,13 @@ func object[T any](ctx context.Context, c *Client, method string, r route, query
 // in, and decodes a successful response into out. A nil out discards the
 // body.
 func (c *Client) do(ctx context.Context, method string, r route, query url.Values, in, out any) error {
+	return c.doChecked(ctx, method, r, query, in, out, nil)
+}
+
+// doChecked is do with check, which describes what in the decoded out
+// contradicts the contract, such as a missing id, or returns "". Such an
+// answer fails the call with ErrInvalidResponse, as a malformed body does.
+func (c *Client) doChecked(ctx context.Context, method string, r route, query url.Values, in, out any, check func() string) error {
 	var decode func([]byte) error
 	if out != nil {
 		tried := false
@@ -380,7 +390,15 @@ func (c *Client) do(ctx context.Context, method string, r route, query url.Value
 				}
 			}
 			tried = true
-			return decodeWire(body, out)
+			if err := decodeWire(body, out); err != nil {
+				return err
+			}
+			if check != nil {
+				if msg := check(); msg != "" {
+					return contractError(msg)
+				}
+			}
+			return nil
 		}
 	}
 	var rawQuery string
@@ -448,7 +466,7 @@ func (c *Client) send(ctx context.Context, method string, r route, rawQuery stri
 	}
 	k := &call{c: c, ctx: ctx, method: method, route: r, path: req.URL.EscapedPath(), body: body, secrets: secretsIn(in),
 		decode: decode, wantBody: wantBody}
-	if method != http.MethodGet && method != http.MethodHead {
+	if isChange(method) {
 		k.mutating = true
 		key, _ := ctx.Value(keyIdempotency).(string)
 		if key == "" {
@@ -512,12 +530,18 @@ func (k *call) attempt(req *http.Request) (*http.Response, error) {
 			return nil, refusedError{err}
 		}
 	}
-	if k.attempts > 1 && req.GetBody != nil {
-		req.Body, _ = req.GetBody() // a bytes.Reader's GetBody cannot fail
-	}
-	if c.ownHeader {
+	// The first attempt sends req itself. A retry sends a copy with a
+	// fresh body, since the transport may still hold the one before; and
+	// an attempt whose header an Observer, a token or a cookie jar adds
+	// to gets a header of its own.
+	if k.attempts > 1 || c.ownHeader {
 		r := *req
-		r.Header = req.Header.Clone()
+		if k.attempts > 1 && req.GetBody != nil {
+			r.Body, _ = req.GetBody() // a bytes.Reader's GetBody cannot fail
+		}
+		if c.ownHeader {
+			r.Header = req.Header.Clone()
+		}
 		req = &r
 	}
 	if len(c.observers) > 0 {
@@ -572,9 +596,10 @@ func (k *call) next(resp *http.Response, err error) (RetryReason, time.Duration,
 		reason RetryReason
 		cut    *cutBodyError
 	)
-	switch {
-	case errors.As(err, new(refusedError)):
+	if _, refused := err.(refusedError); refused {
 		return "", 0, ""
+	}
+	switch {
 	case errors.As(err, &cut):
 		// The server answered success but its body was cut short. A GET
 		// can simply ask again; a change was applied, and asking again
@@ -715,7 +740,7 @@ func (k *call) startAttempt(req *http.Request) *http.Request {
 // endAttempt tells the Observers how an attempt ended, and retry why
 // another follows. An attempt the Limiter refused was never started.
 func (k *call) endAttempt(resp *http.Response, err error, retry RetryReason) {
-	if len(k.c.observers) == 0 || errors.As(err, new(refusedError)) {
+	if _, refused := err.(refusedError); refused || len(k.c.observers) == 0 {
 		return
 	}
 	r := AttemptResult{Number: k.attempts, Duration: time.Since(k.start), Err: err, Retry: retry}
@@ -912,25 +937,39 @@ func (c *Client) responseError(k *call, resp *http.Response) *Error {
 	return e
 }
 
-// invalidResult is the error for a successful answer whose content
-// contradicts the contract in a way only the caller of do can see, such
-// as an object without its id. A change may have been applied.
-func (c *Client) invalidResult(method string, r route, msg string) *Error {
-	return &Error{Method: method, Path: c.base.EscapedPath() + r.path, StatusCode: http.StatusOK, Message: msg,
-		invalidResponse: true, PossiblyApplied: method != http.MethodGet && method != http.MethodHead}
+// newInvalidResponse is the one constructor of the error for an answer
+// that contradicts the contract (ErrInvalidResponse): method and path (as
+// sent, escaped) name the call, status and requestID the answer. The
+// server answered success, so a change was applied even though its
+// answer cannot be used: PossiblyApplied follows the method.
+func newInvalidResponse(method, path string, status int, requestID, msg string) *Error {
+	return &Error{Method: method, Path: path, StatusCode: status, RequestID: requestID, Message: msg,
+		invalidResponse: true, PossiblyApplied: isChange(method)}
 }
 
+// isChange reports whether method changes something on the server.
+func isChange(method string) bool {
+	return method != "" && method != http.MethodGet && method != http.MethodHead
+}
+
+// invalidResponse is the error for the answer resp that a call could not
+// use.
 func (c *Client) invalidResponse(k *call, resp *http.Response, msg string) *Error {
-	e := c.baseError(k)
-	e.StatusCode = resp.StatusCode
-	e.RequestID = k.scrub(resp.Header.Get("X-Request-Id"))
-	e.Message = k.scrub(msg)
-	e.invalidResponse = true
-	// The server answered success: a change was applied even though its
-	// answer cannot be read.
-	e.PossiblyApplied = k.mutating
+	e := newInvalidResponse(k.method, k.path, resp.StatusCode, k.scrub(resp.Header.Get("X-Request-Id")), k.scrub(msg))
+	e.Attempts = k.attempts
 	return e
 }
+
+// invalidResult is the error for a walk over pages that contradicts the
+// contract across them, such as an item repeated from an earlier page.
+func (c *Client) invalidResult(method string, r route, msg string) *Error {
+	return newInvalidResponse(method, c.base.EscapedPath()+r.path, http.StatusOK, "", msg)
+}
+
+// contractError is a decoded answer that contradicts the contract.
+type contractError string
+
+func (e contractError) Error() string { return string(e) }
 
 func (c *Client) transportError(k *call, err error) *Error {
 	e := c.baseError(k)

@@ -173,9 +173,9 @@ func (e *ParamError) Error() string {
 // Is reports whether target is ErrInvalidParams.
 func (e *ParamError) Is(target error) bool { return target == ErrInvalidParams }
 
+// invalidParam is the one constructor of a ParamError: field names the
+// parameter, option or environment variable at fault.
 func invalidParam(field, reason string) error { return &ParamError{Field: field, Reason: reason} }
-
-func invalidOption(name, reason string) error { return &ParamError{Field: name, Reason: reason} }
 
 // Secret is a string that never prints: fmt, %v, %+v, %#v, slog and
 // String all show "[REDACTED]". Convert it with string(s) to use it.

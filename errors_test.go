@@ -268,3 +268,53 @@ func TestSuccessBodyReadIsBounded(t *testing.T) {
 	assert.LessOrEqual(t, bt.read.Load(), int64(256<<10))
 	assert.True(t, bt.closed.Load())
 }
+
+// TestInvalidResponseOneWay checks that every answer that contradicts the
+// contract fails the same way, wherever the contradiction is found: the
+// path as sent, the answer's request id and status, and PossiblyApplied
+// for a change.
+func TestInvalidResponseOneWay(t *testing.T) {
+	t.Parallel()
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("bad") == "type" || strings.HasSuffix(r.URL.Path, "/typed") {
+			writeJSON(w, 200, map[string]any{"id": 5})
+			return
+		}
+		writeJSON(w, 200, map[string]any{})
+	})
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/api%20v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	ctx := context.Background()
+	tests := []struct {
+		name, method, path string
+		call               func() error
+	}{
+		{"object without id", "GET", "/users/u%201", func() error { _, err := c.Users.Get(ctx, "u 1"); return err }},
+		{"malformed field", "GET", "/users/typed", func() error { _, err := c.Users.Get(ctx, "typed"); return err }},
+		{"change without id", "POST", "/users", func() error {
+			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+			return err
+		}},
+		{"reset without password", "POST", "/users/u%201/password", func() error { _, err := c.Users.ResetPassword(ctx, "u 1"); return err }},
+		{"roles without data", "GET", "/roles", func() error { _, err := c.Roles.List(ctx); return err }},
+		{"admin without id", "GET", "/admins/a%201", func() error { _, err := c.Admins.Get(ctx, "a 1", nil); return err }},
+		{"invite without admin", "POST", "/admins", func() error { _, err := c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "a"}); return err }},
+		{"admin roles missing", "GET", "/admins/a%201/roles", func() error { _, err := c.Admins.ListRoles(ctx, "a 1"); return err }},
+		{"page without data", "GET", "/users", func() error { _, err := c.Users.List(ctx, nil); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.call()
+			require.ErrorIs(t, err, admin.ErrInvalidResponse)
+			var e *admin.Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, tt.method, e.Method)
+			assert.Equal(t, "/api%20v1"+tt.path, e.Path)
+			assert.Equal(t, 200, e.StatusCode)
+			assert.Equal(t, "req_test", e.RequestID)
+			assert.Equal(t, 1, e.Attempts)
+			assert.Equal(t, tt.method != "GET", e.PossiblyApplied)
+		})
+	}
+}

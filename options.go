@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,9 +31,14 @@ type Option func(*config) error
 
 // RetryPolicy says how often and how long a Client retries a failed attempt.
 //
-// A zero field takes its default: MaxRetries 4, MinWait 250ms, MaxWait 30s.
-// MaxRetries counts retries, not attempts: a call makes at most MaxRetries+1
-// attempts. Use WithoutRetries to make exactly one attempt.
+// A zero field takes its default: MaxRetries 4, MinWait 250ms, MaxWait 30s,
+// except that a default bound follows the other one given: MinWait: 0 with
+// MaxWait: 20ms waits at most 20ms, and MinWait: time.Minute with MaxWait: 0
+// waits at least a minute. Both given with MaxWait below MinWait is
+// refused with ErrInvalidParams. MaxRetries counts retries, not attempts:
+// a call makes at most MaxRetries+1 attempts (and one resend after a token
+// refresh, see RetryUnauthorized). Use WithoutRetries to make exactly one
+// attempt.
 type RetryPolicy struct {
 	MaxRetries int
 	MinWait    time.Duration
@@ -55,6 +61,7 @@ const maxErrorBody = 1 << 20
 
 type config struct {
 	baseURL      string
+	baseURLFrom  string // where baseURL came from, for errors: "WithBaseURL" or EnvAPIURL
 	apiKey       Secret
 	clientID     string
 	clientSecret Secret
@@ -80,7 +87,7 @@ type config struct {
 // kept. A plain-HTTP URL is refused unless its host is a loopback address or
 // WithInsecureHTTP is also given, since it would send the token in clear.
 func WithBaseURL(u string) Option {
-	return func(c *config) error { c.baseURL = u; return nil }
+	return func(c *config) error { c.baseURL, c.baseURLFrom = u, "WithBaseURL"; return nil }
 }
 
 // WithAPIKey authenticates every request with the API key as a bearer token.
@@ -88,7 +95,7 @@ func WithBaseURL(u string) Option {
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if key == "" {
-			return invalidOption("WithAPIKey", "key is empty")
+			return invalidParam("WithAPIKey", "key is empty")
 		}
 		c.clearAuth()
 		c.apiKey = Secret(key)
@@ -103,7 +110,7 @@ func WithAPIKey(key string) Option {
 func WithClientCredentials(clientID, clientSecret, tokenURL string) Option {
 	return func(c *config) error {
 		if clientID == "" || clientSecret == "" {
-			return invalidOption("WithClientCredentials", "client id and secret are required")
+			return invalidParam("WithClientCredentials", "client id and secret are required")
 		}
 		c.clearAuth()
 		c.clientID, c.clientSecret, c.tokenURL = clientID, Secret(clientSecret), tokenURL
@@ -117,7 +124,7 @@ func WithClientCredentials(clientID, clientSecret, tokenURL string) Option {
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if ts == nil {
-			return invalidOption("WithTokenSource", "token source is nil")
+			return invalidParam("WithTokenSource", "token source is nil")
 		}
 		c.clearAuth()
 		c.tokenSource = ts
@@ -132,7 +139,7 @@ func WithTokenSource(ts oauth2.TokenSource) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return invalidOption("WithHTTPClient", "client is nil")
+			return invalidParam("WithHTTPClient", "client is nil")
 		}
 		c.httpClient = hc
 		return nil
@@ -143,7 +150,10 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0 {
-			return invalidOption("WithRetry", "negative value")
+			return invalidParam("WithRetry", "negative value")
+		}
+		if p.MaxWait != 0 && p.MaxWait < p.MinWait {
+			return invalidParam("WithRetry", "MaxWait "+p.MaxWait.String()+" is less than MinWait "+p.MinWait.String())
 		}
 		c.retry, c.noRetry = p, false
 		return nil
@@ -161,7 +171,7 @@ func WithoutRetries() Option {
 func WithRateLimit(requestsPerSecond float64, burst int) Option {
 	return func(c *config) error {
 		if requestsPerSecond <= 0 || burst < 1 {
-			return invalidOption("WithRateLimit", "rate must be positive and burst at least 1")
+			return invalidParam("WithRateLimit", "rate must be positive and burst at least 1")
 		}
 		c.rps, c.burst, c.noLimit, c.limiter = requestsPerSecond, burst, false, nil
 		return nil
@@ -181,7 +191,7 @@ func WithoutRateLimit() Option {
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error {
 		if l == nil {
-			return invalidOption("WithLimiter", "limiter is nil")
+			return invalidParam("WithLimiter", "limiter is nil")
 		}
 		c.limiter, c.noLimit, c.rps = l, false, 0
 		return nil
@@ -194,7 +204,7 @@ func WithLimiter(l Limiter) Option {
 func WithObserver(o Observer) Option {
 	return func(c *config) error {
 		if o == nil {
-			return invalidOption("WithObserver", "observer is nil")
+			return invalidParam("WithObserver", "observer is nil")
 		}
 		c.observers = append(c.observers, o)
 		return nil
@@ -212,7 +222,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if !validHeaderValue(ua) {
-			return invalidOption("WithUserAgent", "contains control characters")
+			return invalidParam("WithUserAgent", "contains control characters")
 		}
 		c.userAgent = ua
 		return nil
@@ -226,11 +236,11 @@ func WithHeader(key, value string) Option {
 	return func(c *config) error {
 		switch {
 		case http.CanonicalHeaderKey(key) == "Authorization":
-			return invalidOption("WithHeader", "use WithAPIKey or WithTokenSource for Authorization")
+			return invalidParam("WithHeader", "use WithAPIKey or WithTokenSource for Authorization")
 		case !validHeaderName(key):
-			return invalidOption("WithHeader", "not a valid header name")
+			return invalidParam("WithHeader", "not a valid header name")
 		case !validHeaderValue(value):
-			return invalidOption("WithHeader", "the value contains control characters")
+			return invalidParam("WithHeader", "the value contains control characters")
 		}
 		if c.headers == nil {
 			c.headers = make(http.Header)
@@ -251,7 +261,7 @@ func WithInsecureHTTP() Option {
 func WithMaxResponseSize(n int64) Option {
 	return func(c *config) error {
 		if n < 1 {
-			return invalidOption("WithMaxResponseSize", "size must be positive")
+			return invalidParam("WithMaxResponseSize", "size must be positive")
 		}
 		c.maxResponse = n
 		return nil
@@ -265,7 +275,7 @@ func WithMaxResponseSize(n int64) Option {
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	var env []Option
 	if u := os.Getenv(EnvAPIURL); u != "" {
-		env = append(env, WithBaseURL(u))
+		env = append(env, func(c *config) error { c.baseURL, c.baseURLFrom = u, EnvAPIURL; return nil })
 	}
 	key, id, secret := os.Getenv(EnvAPIKey), os.Getenv(EnvClientID), os.Getenv(EnvClientSecret)
 	switch {
@@ -274,7 +284,7 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	case id != "" && secret != "":
 		env = append(env, WithClientCredentials(id, secret, os.Getenv(EnvTokenURL)))
 	default:
-		return nil, invalidOption("NewClientFromEnv", fmt.Sprintf("set %s, or %s and %s", EnvAPIKey, EnvClientID, EnvClientSecret))
+		return nil, invalidParam("NewClientFromEnv", fmt.Sprintf("set %s, or %s and %s", EnvAPIKey, EnvClientID, EnvClientSecret))
 	}
 	return NewClient(append(env, opts...)...)
 }
@@ -306,14 +316,15 @@ func (c *config) retryPolicy() RetryPolicy {
 	if p.MaxRetries == 0 {
 		p.MaxRetries = DefaultMaxRetries
 	}
-	if p.MinWait == 0 {
-		p.MinWait = DefaultMinWait
-	}
-	if p.MaxWait == 0 {
-		p.MaxWait = DefaultMaxWait
-	}
-	if p.MaxWait < p.MinWait {
-		p.MaxWait = p.MinWait
+	// WithRetry refused MaxWait < MinWait when both are given; a default
+	// bound follows the one given.
+	switch {
+	case p.MinWait == 0 && p.MaxWait == 0:
+		p.MinWait, p.MaxWait = DefaultMinWait, DefaultMaxWait
+	case p.MinWait == 0:
+		p.MinWait = min(DefaultMinWait, p.MaxWait)
+	case p.MaxWait == 0:
+		p.MaxWait = max(DefaultMaxWait, p.MinWait)
 	}
 	return p
 }
@@ -324,15 +335,23 @@ func (c *config) parseBaseURL() (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
+	from := c.baseURLFrom
+	if from == "" {
+		from = "WithBaseURL"
+	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, invalidOption("WithBaseURL", "want an absolute http or https URL")
+		reason := "want an absolute http or https URL, got " + showURL(raw)
+		if !strings.Contains(raw, "://") && !strings.Contains(raw, "@") {
+			reason += ` (did you mean "http://` + raw + `"?)`
+		}
+		return nil, invalidParam(from, reason)
 	}
 	if u.User != nil {
-		return nil, invalidOption("WithBaseURL", "credentials in the URL are not allowed; use WithAPIKey")
+		return nil, invalidParam(from, "credentials in the URL are not allowed, got "+showURL(raw)+"; use WithAPIKey")
 	}
 	if u.Scheme == "http" && !c.insecureHTTP && !isLoopback(u.Hostname()) {
-		return nil, invalidOption("WithBaseURL", "plain HTTP to a non-loopback host would send the token in clear; use https or WithInsecureHTTP")
+		return nil, invalidParam(from, "plain HTTP to a non-loopback host would send the token in clear, got "+showURL(raw)+"; use https or WithInsecureHTTP")
 	}
 	u.RawQuery, u.Fragment = "", ""
 	if u.Path == "" || u.Path[len(u.Path)-1] != '/' {
@@ -342,6 +361,40 @@ func (c *config) parseBaseURL() (*url.URL, error) {
 		}
 	}
 	return u, nil
+}
+
+// showURL quotes a base URL for an error message with what may be a
+// credential replaced by [REDACTED]: the user information, and the query.
+// A value that does not parse is shown only if it has no "@".
+func showURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if strings.Contains(raw, "@") {
+			return redacted
+		}
+		return strconv.Quote(raw)
+	}
+	var b strings.Builder
+	if u.Scheme != "" {
+		b.WriteString(u.Scheme + ":")
+	}
+	if u.Opaque != "" {
+		if u.User != nil || strings.Contains(u.Opaque, "@") {
+			return redacted
+		}
+		b.WriteString(u.Opaque)
+	} else if u.Host != "" || u.User != nil {
+		b.WriteString("//")
+		if u.User != nil {
+			b.WriteString(redacted + "@")
+		}
+		b.WriteString(u.Host)
+	}
+	b.WriteString(u.EscapedPath())
+	if u.RawQuery != "" || u.ForceQuery {
+		b.WriteString("?" + redacted)
+	}
+	return strconv.Quote(b.String())
 }
 
 // validHeaderName reports whether s is a header field name (an RFC 9110

@@ -285,3 +285,40 @@ func TestClientString(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, c.String(), "Auth: none")
 }
+
+// TestBaseURLErrorNamesItsSource checks that a bad base URL from the
+// environment names the variable, not an option the caller never called,
+// and shows the value without any credential it holds. It uses t.Setenv,
+// so it is not parallel.
+func TestBaseURLErrorNamesItsSource(t *testing.T) {
+	tests := []struct {
+		env, want string
+		hidden    []string
+	}{
+		{"localhost:18111", `ADMIN_API_URL: want an absolute http or https URL, got "localhost:18111" (did you mean "http://localhost:18111"?)`, nil},
+		{"ftp://api.admin.com/v1", `ADMIN_API_URL: want an absolute http or https URL, got "ftp://api.admin.com/v1"`, nil},
+		{"https://user:hunter2-secret@api.admin.com/v1", `ADMIN_API_URL: credentials in the URL are not allowed, got "https://[REDACTED]@api.admin.com/v1"`, []string{"hunter2", "user"}},
+		{"http://api.admin.com/v1?key=k-secret-123", `ADMIN_API_URL: plain HTTP to a non-loopback host would send the token in clear, got "http://api.admin.com/v1?[REDACTED]"`, []string{"k-secret-123"}},
+		{"ftp://tok-secret-123@x/v1", `got "ftp://[REDACTED]@x/v1"`, []string{"tok-secret-123"}},
+		{"tok-secret-123@localhost:1", `got [REDACTED]`, []string{"tok-secret-123"}},
+	}
+	for _, tt := range tests {
+		t.Setenv(admin.EnvAPIKey, testKey)
+		t.Setenv(admin.EnvAPIURL, tt.env)
+		_, err := admin.NewClientFromEnv()
+		require.ErrorIs(t, err, admin.ErrInvalidParams, tt.env)
+		var pe *admin.ParamError
+		require.ErrorAs(t, err, &pe)
+		assert.Equal(t, admin.EnvAPIURL, pe.Field)
+		assert.Contains(t, err.Error(), tt.want)
+		for _, h := range append(tt.hidden, testKey) {
+			assert.NotContains(t, err.Error(), h)
+		}
+	}
+	// A WithBaseURL given after the environment wins, and is named.
+	t.Setenv(admin.EnvAPIURL, "https://api.admin.com/v1")
+	_, err := admin.NewClientFromEnv(admin.WithBaseURL("localhost:1"))
+	var pe *admin.ParamError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "WithBaseURL", pe.Field)
+}

@@ -73,33 +73,42 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 		}
 		q += name + "=" + url.QueryEscape(cursor)
 	}
-	out := new(Page[T])
-	var bad string
+	var out *Page[T]
 	err := p.c.send(ctx, http.MethodGet, p.route, q, nil, func(body []byte) error {
-		var err error
-		bad, err = decodePage(body, p.style, out)
-		return err
+		out = new(Page[T]) // a retry after a cut body starts afresh
+		bad, err := decodePage(body, p.style, out)
+		if err != nil {
+			return err
+		}
+		if bad == "" {
+			bad = p.check(out, cursor)
+		}
+		if bad != "" {
+			return contractError(bad)
+		}
+		return nil
 	}, true)
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// check describes what in page out, fetched with cursor, contradicts the
+// contract, or returns "".
+func (p *pager[T]) check(out *Page[T], cursor string) string {
 	for i := range out.Data {
 		if p.id(&out.Data[i]) == "" {
-			bad = "item " + strconv.Itoa(i) + " has no id"
-			break
+			return "item " + strconv.Itoa(i) + " has no id"
 		}
 	}
 	switch {
-	case bad != "":
 	case out.HasMore && out.NextCursor == "":
-		bad = "page says there is more but gives no cursor"
+		return "page says there is more but gives no cursor"
 	case out.HasMore && out.NextCursor == cursor:
-		bad = "page's next cursor is the cursor that fetched it"
+		return "page's next cursor is the cursor that fetched it"
 	}
-	if bad != "" {
-		return nil, p.invalid(bad)
-	}
-	return out, nil
+	return ""
 }
 
 // invalid returns the error for a page that contradicts the contract.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -422,4 +423,43 @@ func TestRetryResendsBody(t *testing.T) {
 	require.Len(t, bodies, 2)
 	assert.JSONEq(t, `{"name":"A","email":"a@example.com","role":"viewer"}`, bodies[1])
 	assert.Equal(t, bodies[0], bodies[1])
+}
+
+// TestRetryPolicyBounds checks that a policy's waits keep within the
+// MaxWait it gives, a default MinWait following it down, and that a
+// policy whose bounds contradict each other is refused.
+func TestRetryPolicyBounds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		policy  admin.RetryPolicy
+		longest time.Duration // the longest wait allowed; 0 for a refused policy
+	}{
+		{"MaxWait alone below the default MinWait", admin.RetryPolicy{MaxRetries: 3, MaxWait: 20 * time.Millisecond}, 20 * time.Millisecond},
+		{"MaxWait alone", admin.RetryPolicy{MaxRetries: 3, MaxWait: time.Millisecond}, time.Millisecond},
+		{"both, in order", admin.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}, 2 * time.Millisecond},
+		{"MaxWait below MinWait", admin.RetryPolicy{MaxRetries: 3, MinWait: 50 * time.Millisecond, MaxWait: 20 * time.Millisecond}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := new(watcher)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 503, `{}`) }))
+			t.Cleanup(srv.Close)
+			c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(tt.policy), admin.WithObserver(rec))
+			if tt.longest == 0 {
+				require.ErrorIs(t, err, admin.ErrInvalidParams)
+				assert.Contains(t, err.Error(), "MaxWait 20ms is less than MinWait 50ms")
+				return
+			}
+			require.NoError(t, err)
+			_, err = c.Users.Get(context.Background(), "usr_1")
+			require.ErrorIs(t, err, admin.ErrServer)
+			waits := rec.retryWaits()
+			require.Len(t, waits, tt.policy.MaxRetries)
+			for _, w := range waits {
+				assert.LessOrEqual(t, w, tt.longest, "the scheduled wait keeps within MaxWait")
+			}
+		})
+	}
 }

@@ -19,13 +19,14 @@ func (s *RolesService) List(ctx context.Context) ([]RoleInfo, error) {
 	var out struct {
 		Data *[]RoleInfo `json:"data"`
 	}
-	r := static("/roles")
-	if err := s.c.do(ctx, http.MethodGet, r, nil, nil, &out); err != nil {
+	err := s.c.doChecked(ctx, http.MethodGet, static("/roles"), nil, nil, &out, func() string {
+		if out.Data == nil {
+			return "no data in the response"
+		}
+		return ""
+	})
+	if err != nil {
 		return nil, err
-	}
-	if out.Data == nil {
-		return nil, &Error{Method: http.MethodGet, Path: s.c.base.Path + r.path, StatusCode: http.StatusOK,
-			Message: "no data in the response", invalidResponse: true}
 	}
 	return *out.Data, nil
 }

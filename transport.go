@@ -193,7 +193,7 @@ func (c *tokenCache) fetchLocked(ctx context.Context) (*oauth2.Token, error) {
 		return nil, tokenError(err)
 	}
 	if tok == nil || tok.AccessToken == "" {
-		return nil, &Error{invalidResponse: true, Message: "token source returned no access token"}
+		return nil, newInvalidResponse("", "", 0, "", "token source returned no access token")
 	}
 	c.tok = tok
 	return tok, nil
@@ -295,7 +295,7 @@ func wasNotSent(err error) bool {
 		hostErr     x509.HostnameError
 	)
 	switch {
-	case errors.As(err, &ns), errors.Is(err, errRedirect):
+	case errors.As(err, &ns), errors.Is(err, errRedirect), errors.Is(err, http.ErrSchemeMismatch):
 		return true
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return true
@@ -306,18 +306,27 @@ func wasNotSent(err error) bool {
 }
 
 // isRetryableError reports whether a transport error may pass on retrying.
+// Those that cannot fail the call at once with their cause: a name the
+// resolver says does not exist (a resolver that fails otherwise, or
+// times out, may do better next time), an answer that is not TLS to a TLS
+// client (such as plain HTTP to https://), and a certificate refused.
 func isRetryableError(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, errRedirect) || errors.Is(err, errLimiterWait) {
+		errors.Is(err, errRedirect) || errors.Is(err, errLimiterWait) || errors.Is(err, http.ErrSchemeMismatch) {
 		return false
 	}
 	var (
 		certErr     *tls.CertificateVerificationError
 		unknownAuth x509.UnknownAuthorityError
 		hostErr     x509.HostnameError
+		recErr      tls.RecordHeaderError
+		dnsErr      *net.DNSError
 		apiErr      *Error
 	)
-	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+	if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &recErr) {
+		return false
+	}
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 		return false
 	}
 	if errors.As(err, &apiErr) {

@@ -2,7 +2,9 @@ package admin_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -214,4 +216,73 @@ func TestUntrustedCertificateNotRetried(t *testing.T) {
 	assert.False(t, e.PossiblyApplied, "the handshake failed before anything was sent")
 	assert.Zero(t, n.Load())
 	assert.False(t, errors.Is(err, admin.ErrServer))
+}
+
+// TestErrorsThatCannotSucceed checks that an error no retry can mend
+// fails the call on its first attempt, with its cause, and that one that
+// may pass is still retried.
+func TestErrorsThatCannotSucceed(t *testing.T) {
+	t.Parallel()
+	dialing := func(err error) admin.Option {
+		return admin.WithHTTPClient(&http.Client{Transport: &http.Transport{
+			DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, err },
+		}})
+	}
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, testUser("usr_1")) }))
+	t.Cleanup(plain.Close)
+	tests := []struct {
+		name     string
+		base     string
+		opts     []admin.Option
+		attempts int
+		cause    func(error) bool
+	}{
+		{"plain HTTP to https", "https://" + plain.Listener.Addr().String() + "/v1", nil, 1,
+			func(err error) bool { return errors.Is(err, http.ErrSchemeMismatch) }},
+		{"no such host", "https://api.example.invalid/v1",
+			[]admin.Option{dialing(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "api.example.invalid", IsNotFound: true}})}, 1,
+			func(err error) bool { var d *net.DNSError; return errors.As(err, &d) && d.IsNotFound }},
+		{"resolver timeout", "https://api.example.invalid/v1",
+			[]admin.Option{dialing(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "api.example.invalid", IsTimeout: true}})}, 4,
+			func(err error) bool { var d *net.DNSError; return errors.As(err, &d) && d.IsTimeout }},
+		{"resolver failure", "https://api.example.invalid/v1",
+			[]admin.Option{dialing(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "api.example.invalid", IsTemporary: true}})}, 4,
+			func(err error) bool { var d *net.DNSError; return errors.As(err, &d) }},
+		{"not TLS", "https://api.example.invalid/v1",
+			[]admin.Option{dialing(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"})}, 1,
+			func(err error) bool { var r tls.RecordHeaderError; return errors.As(err, &r) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := admin.NewClient(append([]admin.Option{admin.WithBaseURL(tt.base), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry())}, tt.opts...)...)
+			require.NoError(t, err)
+			_, err = c.Users.Create(context.Background(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+			var e *admin.Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, tt.attempts, e.Attempts, "%v", err)
+			assert.True(t, tt.cause(err), "the cause is kept: %v", err)
+			assert.False(t, e.PossiblyApplied, "nothing reached a server that could apply it")
+		})
+	}
+}
+
+// TestNoSuchHostResolved looks up a name under .invalid (RFC 2606), which
+// never resolves, with the system's resolver: the call fails at once. A
+// machine without a resolver that answers skips it.
+func TestNoSuchHostResolved(t *testing.T) {
+	t.Parallel()
+	if _, err := net.DefaultResolver.LookupHost(context.Background(), "api.example.invalid"); err != nil {
+		var d *net.DNSError
+		if !errors.As(err, &d) || !d.IsNotFound {
+			t.Skipf("the resolver does not answer: %v", err)
+		}
+	}
+	c, err := admin.NewClient(admin.WithBaseURL("https://api.example.invalid/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()))
+	require.NoError(t, err)
+	_, err = c.Users.Get(context.Background(), "usr_1")
+	var e *admin.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, 1, e.Attempts, "%v", err)
+	assert.Contains(t, err.Error(), "no such host")
 }

@@ -232,12 +232,14 @@ func (s *UsersService) ResetPassword(ctx context.Context, id string) (*PasswordR
 		return nil, err
 	}
 	out := new(PasswordReset)
-	if err := s.c.do(ctx, http.MethodPost, r, nil, nil, out); err != nil {
+	err = s.c.doChecked(ctx, http.MethodPost, r, nil, nil, out, func() string {
+		if out.TempPassword == "" {
+			return "no temp_password in the response"
+		}
+		return ""
+	})
+	if err != nil {
 		return nil, err
-	}
-	if out.TempPassword == "" {
-		return nil, &Error{Method: http.MethodPost, Path: s.c.base.Path + r.path, StatusCode: http.StatusOK,
-			Message: "no temp_password in the response", invalidResponse: true, PossiblyApplied: true}
 	}
 	return out, nil
 }
