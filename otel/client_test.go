@@ -183,6 +183,23 @@ func TestClient(t *testing.T) {
 			},
 		},
 		{
+			name:   "cut body, no retries",
+			client: []admin.Option{admin.WithoutRetries()},
+			job: func(ctx context.Context, srv *admintest.Server, c *admin.Client) error {
+				if err := getAfterFaults(admintest.FaultTruncatedBody, 1)(ctx, srv, c); !errors.Is(err, admin.ErrInvalidResponse) {
+					return fmt.Errorf("got %v, want an invalid response", err)
+				}
+				return nil
+			},
+			check: func(t *testing.T, h *harness, trees []tree) {
+				if len(trees) != 1 || len(trees[0].attempts) != 1 {
+					t.Fatalf("%d calls; want 1 call of 1 attempt", len(trees))
+				}
+				checkOutcome(t, trees[0].call, 200, "invalid_response")
+				checkOutcome(t, trees[0].attempts[0], 200, "cut_body")
+			},
+		},
+		{
 			name: "404",
 			job: func(ctx context.Context, srv *admintest.Server, c *admin.Client) error {
 				_, err := c.Users.Get(ctx, "usr_missing")

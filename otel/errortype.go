@@ -68,19 +68,21 @@ func attemptErrorType(r admin.AttemptResult) string {
 	switch {
 	case r.StatusCode >= 400:
 		return strconv.Itoa(r.StatusCode)
-	case r.Retry == admin.RetryCutBody:
-		return errCutBody
 	case r.Err == nil:
 		return ""
+	case r.Retry == admin.RetryCutBody:
+		return errCutBody
 	}
-	if r.StatusCode == 0 {
-		var e *admin.Error
-		if errors.As(r.Err, &e) && e.StatusCode == 0 && errors.Is(e, admin.ErrRateLimited) {
-			return errRateLimited
+	var e *admin.Error
+	if !errors.As(r.Err, &e) {
+		if r.StatusCode > 0 {
+			// A successful status whose body the client could not
+			// read whole: it reports that as the cause alone.
+			return errCutBody
 		}
 		return causeType(r.Err)
 	}
-	return errorType(r.Err)
+	return errorType(e)
 }
 
 // serverCode returns the server's machine-readable error code in err, if
