@@ -582,11 +582,17 @@ func record(b *testing.B, srv *server, method, path string, body []byte) *memTra
 	return &memTransport{status: resp.StatusCode, header: h, body: data}
 }
 
-// BenchmarkInMemory repeats workloads (a), (b) and (c) over a transport
-// that answers from memory, without sockets or a server: the cost each
-// client adds to a call, free of the loopback's noise.
-func BenchmarkInMemory(b *testing.B) {
-	srv := startServer(b, serverSpec{users: 100, groups: 40})
+// inMemoryCase is one workload of BenchmarkInMemory: a call and the
+// recorded response it gets.
+type inMemoryCase struct {
+	name string
+	mem  *memTransport
+	call func(p *peer) error
+}
+
+// inMemoryCases records the responses of workloads (a), (b) and (c) from
+// srv.
+func inMemoryCases(b *testing.B, srv *server) []inMemoryCase {
 	id, err := getFirstID(srv)
 	if err != nil {
 		b.Fatal(err)
@@ -597,11 +603,7 @@ func BenchmarkInMemory(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	cases := []struct {
-		name string
-		mem  *memTransport
-		call func(p *peer) error
-	}{
+	return []inMemoryCase{
 		{"get", record(b, srv, http.MethodGet, "/users/"+id, nil), func(p *peer) error {
 			_, err := p.get(ctx, id)
 			return err
@@ -618,6 +620,14 @@ func BenchmarkInMemory(b *testing.B) {
 			return err
 		}},
 	}
+}
+
+// BenchmarkInMemory repeats workloads (a), (b) and (c) over a transport
+// that answers from memory, without sockets or a server: the cost each
+// client adds to a call, free of the loopback's noise.
+func BenchmarkInMemory(b *testing.B) {
+	srv := startServer(b, serverSpec{users: 100, groups: 40})
+	cases := inMemoryCases(b, srv)
 	for _, c := range cases {
 		b.Run("call="+c.name, func(b *testing.B) {
 			t := srv.target()

@@ -32,6 +32,7 @@ for round in $(seq "$count"); do
   echo "round $round of $count" >&2
   "$bt" -test.run '^$' -test.bench '^Benchmark(GetUser|CreateUser|ListPage)$' -test.benchtime 1s >>"$out/calls.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkInMemory$' -test.benchtime 1s >>"$out/inmemory.txt"
+  "$bt" -test.run '^$' -test.bench '^BenchmarkObserver$' -test.benchtime 1s >>"$out/observer.txt"
   "$bt" -test.run '^$' -test.bench '^BenchmarkIterate$' -test.benchtime 1x -iterate 10000,100000 >>"$out/iterate.txt"
   for mode in sleep nanosleep spin; do
     "$bt" -test.run '^$' -test.bench '^BenchmarkIterateWork$' -test.benchtime 5x -work "$mode" >>"$out/work-$mode.txt"
@@ -62,6 +63,9 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt
   echo
   echo "## the page over an in-memory transport: ogen against the SDK"
   $benchstat -filter '/call:page /peer:(ogen OR sdk)' -col /peer inmemory.txt
+  echo
+  echo "## a call without and with an adminotel Observer"
+  $benchstat -col /obs observer.txt
   echo
   echo "## walks"
   $benchstat -col /peer iterate.txt
