@@ -272,3 +272,71 @@ func BenchmarkDecodeUserPage(b *testing.B) {
 		}
 	})
 }
+
+// fill sets every field v holds, at any depth, to a value that is not
+// zero and that JSON carries; n makes each value different. It fails t on
+// a kind it does not know, so that a new kind of field cannot go untested.
+func fill(t *testing.T, v reflect.Value, n *int) {
+	t.Helper()
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d \"é\" \\ 山 <&>", *n))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(-*n))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(*n))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(*n) + 0.5)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem(), n)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range v.Len() {
+			fill(t, v.Index(i), n)
+		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		for range 2 {
+			k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fill(t, k, n)
+			fill(t, e, n)
+			v.SetMapIndex(k, e)
+		}
+	case reflect.Interface:
+		v.Set(reflect.ValueOf(map[string]any{"s": fmt.Sprint(*n), "f": float64(*n) + 0.25, "a": []any{true, nil, "x"}}))
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2024, 1, 2, 3, 4, 5, *n, time.FixedZone("", 3600*(*n%5)))))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i), n)
+			}
+		}
+	default:
+		t.Fatalf("fill: no value for a %s", v.Type())
+	}
+}
+
+// TestDecodeFastEveryField fills every field of every type with a fast
+// decoder, encodes it, and checks that the fast path takes the body and
+// decodes what encoding/json decodes: a field the fast path does not know
+// fails it.
+func TestDecodeFastEveryField(t *testing.T) {
+	t.Parallel()
+	for _, tg := range fastTargets {
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
+			in := tg.fresh()
+			n := 0
+			fill(t, reflect.ValueOf(in).Elem(), &n)
+			body := mustJSON(t, in)
+			assert.True(t, checkAgainstEncodingJSON(t, tg, body), "the fast path gave up on %s", body)
+		})
+	}
+}
