@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"reflect"
 	"slices"
 	"strings"
@@ -71,8 +72,7 @@ type wireTable struct {
 	// when it is set, the table has nothing else.
 	declined string
 	fields   []wireField // in the struct's order, which is the usual order of the keys
-	text     []int       // the fields whose values are kept in the object's text
-	textMask uint64      // the same as bits
+	textMask uint64      // a bit for each field whose value is kept in the object's text
 	// byKey finds a field by its key in one probe: the bucket its
 	// words' hash (with mul) picks holds the field's index + 1, or 0 when
 	// no key hashes there; -1 means "look at every field", for a table
@@ -197,7 +197,6 @@ func (b tableBuilder) build(t reflect.Type) *wireTable {
 		switch f.kind {
 		case kindString, kindStringPtr, kindStrings:
 			tab.textMask |= 1 << len(tab.fields)
-			tab.text = append(tab.text, len(tab.fields))
 		}
 		tab.fields = append(tab.fields, f)
 	}
@@ -475,7 +474,14 @@ func (s *scanner) object(tab *wireTable, v reflect.Value) bool {
 				return false // a repeated key, on which encoding/json merges values in ways not worth copying
 			default:
 				seen |= 1 << i
-				if !s.field(&tab.fields[i], v, slots+i) {
+				if fd := &tab.fields[i]; fd.kind == kindString && s.peek() == '"' {
+					// The commonest value, without a call.
+					sp, ok := s.str()
+					if !ok {
+						return false
+					}
+					s.slots[slots+i] = slotOf(sp.start, sp.end)
+				} else if !s.field(fd, v, slots+i) {
 					return false
 				}
 			}
@@ -563,9 +569,10 @@ func slotOf(start, end int) slot { return slot{start, end, true} }
 func (s *scanner) setText(tab *wireTable, v reflect.Value, mark, slots int, seen uint64) {
 	text := string(s.buf[mark:])
 	part := func(sp span) string { return text[sp.start-mark : sp.end-mark] }
-	for _, i := range tab.text {
+	for m := seen & tab.textMask; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
 		sl := s.slots[slots+i]
-		if seen&(1<<i) == 0 || !sl.set {
+		if !sl.set {
 			continue
 		}
 		fd := &tab.fields[i]
