@@ -98,7 +98,7 @@ type wireKind uint8
 
 const (
 	kindString    wireKind = iota // a string kind: a JSON string
-	kindStringPtr                 // a pointer to a string kind: a string of its own
+	kindStringPtr                 // a pointer to a string kind: a JSON string
 	kindStrings                   // a slice of a string kind: an array of strings
 	kindInt                       // a signed integer kind: a JSON integer in range
 	kindBool                      // a bool: true or false
