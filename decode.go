@@ -2,7 +2,14 @@ package admin
 
 import (
 	"bytes"
+	"encoding"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"math/bits"
+	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -11,91 +18,692 @@ import (
 // This file is the fast path for decoding the JSON of the types that come
 // back in bulk: pages of users, groups, projects, clusters and audit
 // events, and a single user. encoding/json spends most of a page's decode
-// time in reflection and allocates one string per field; these decoders
-// walk the bytes once and allocate one string per object for all its text.
+// time in reflection and allocates one string per field; this decoder
+// walks the bytes once and allocates one string per object for all its
+// text.
 //
-// They decode only what they are sure of: exact lower-case keys, strings
-// without surrogate escapes and with valid UTF-8, the JSON types the wire
-// contract names. Anything else (a key in another case, a duplicate key, a
-// type mismatch, invalid JSON, nesting deeper than maxSkipDepth) makes them
-// give up, and encoding/json decodes the body instead, so the result is
-// always the one encoding/json gives. FuzzDecodeFast checks that.
+// What it knows of a type is a table built once, when the package starts,
+// from the type's struct tags, as encoding/json builds its own: the tags
+// are the only list of a type's keys, so a new tagged field is decoded
+// with the others. A field of a kind the table has no decoder for makes
+// the fast path decline the whole type, which encoding/json then decodes.
+//
+// It decodes only what it is sure of: exact keys, strings without
+// surrogate escapes and with valid UTF-8, the JSON types the fields call
+// for, into a target that is zero. Anything else (a key in another case, a
+// duplicate key, a type mismatch, invalid JSON, nesting deeper than
+// maxSkipDepth) makes it give up, and encoding/json decodes the body
+// instead, so the result is always the one encoding/json gives.
+// FuzzDecodeFast checks that.
 
-// fastDecoder is implemented by wire types with a hand-written decoder.
-type fastDecoder interface {
-	// fastOK reports whether decodeFast can be tried at all.
-	fastOK() bool
-	// decodeFast decodes data, which must hold exactly one JSON value,
-	// into the receiver and reports whether it did. When it did not, the
-	// receiver is unchanged.
-	decodeFast(data []byte) bool
-}
+// wireTables holds the table of each wire type the fast path decodes,
+// keyed by the pointer type decodeWire is given.
+var wireTables = newWireTables(
+	reflect.TypeFor[User](),
+	reflect.TypeFor[cursorPageWire[User]](),
+	reflect.TypeFor[cursorPageWire[Group]](),
+	reflect.TypeFor[cursorPageWire[Project]](),
+	reflect.TypeFor[cursorPageWire[Cluster]](),
+	reflect.TypeFor[cursorPageWire[AuditEvent]](),
+)
 
-// objectDecoder is implemented by the element types of the pages with a
-// fast decoder.
-type objectDecoder interface {
-	// decodeObject decodes the object at the scanner's position into the
-	// zero receiver and reports whether it did.
-	decodeObject(s *scanner) bool
-}
-
-// decodeWire decodes the JSON value data holds into out, through out's
-// fast decoder when it has one, and through decodeJSON otherwise or when
-// the fast decoder gives up. Nothing decoded refers to data afterwards.
+// decodeWire decodes the JSON value data holds into out, through the fast
+// path when out's type has a table that does not decline it, and through
+// decodeJSON otherwise or when the fast path gives up. Nothing decoded
+// refers to data afterwards.
 func decodeWire(data []byte, out any) error {
-	if fd, ok := out.(fastDecoder); ok && fd.fastOK() && fd.decodeFast(data) {
+	if decodeFast(data, out) {
 		return nil
 	}
 	return decodeJSON(bytes.NewReader(data), out)
 }
 
-var scanners = sync.Pool{New: func() any { return new(scanner) }}
-
-// maxPooledBuffer is the largest buffer kept for its next use: a scanner's
-// scratch, or a body buffer (bodyBuffers).
-const maxPooledBuffer = 1 << 20
-
-// release returns the scanner to the pool, without anything decoded.
-func (s *scanner) release() {
-	if cap(s.buf) > maxPooledBuffer {
-		s.buf = nil
-	}
-	s.data, s.i, s.buf, s.spans = nil, 0, s.buf[:0], s.spans[:0]
-	scanners.Put(s)
+// decodeFast decodes data, which must hold exactly one JSON value, into
+// out if out's type has a table, and reports whether it did. When it did
+// not, out is unchanged.
+func decodeFast(data []byte, out any) bool {
+	tab := wireTables[reflect.TypeOf(out)]
+	return tab != nil && tab.decode(data, reflect.ValueOf(out))
 }
 
-// decodeTop decodes data with f, which must consume one value, and then
-// expects only white space.
-func decodeTop(data []byte, f func(s *scanner) bool) bool {
+// wireTable is what the fast path knows of a struct type.
+type wireTable struct {
+	// declined says why the fast path leaves the type to encoding/json;
+	// when it is set, the table has nothing else.
+	declined string
+	fields   []wireField // in the struct's order, which is the usual order of the keys
+	textMask uint64      // a bit for each field whose value is kept in the object's text
+	// byKey finds a field by its key in one probe: the bucket its
+	// words' hash (with mul) picks holds the field's index + 1, or 0 when
+	// no key hashes there; -1 means "look at every field", for a table
+	// whose keys no multiplier tried spreads, or that has a key longer
+	// than keyWords holds.
+	byKey [1 << 6]int8
+	mul   uint64
+}
+
+// wireField is a struct field and the key it is decoded from.
+type wireField struct {
+	key   string
+	words keyWords // of key, when it has 16 bytes or fewer
+	index int      // in the struct
+	kind  wireKind
+	typ   reflect.Type
+	sub   *wireTable    // kindObject, kindObjects: the table of the struct
+	empty reflect.Value // kindStrings, kindObjects: an empty slice of typ, for []
+}
+
+// wireKind is how the fast path decodes a field.
+type wireKind uint8
+
+const (
+	kindString    wireKind = iota // a string kind: a JSON string
+	kindStringPtr                 // a pointer to a string kind: a JSON string
+	kindStrings                   // a slice of a string kind: an array of strings
+	kindInt                       // a signed integer kind: a JSON integer in range
+	kindBool                      // a bool: true or false
+	kindTime                      // time.Time: its UnmarshalJSON, as encoding/json calls it
+	kindTimePtr                   // *time.Time: the same, or null
+	kindJSON                      // a map or an interface: free-form, so encoding/json
+	kindObject                    // a struct with a table: a nested object
+	kindObjects                   // a slice of such structs: an array of objects
+)
+
+// maxWireFields is the most fields a table takes: the fields seen in an
+// object are bits of a uint64.
+const maxWireFields = 64
+
+var (
+	timeType            = reflect.TypeFor[time.Time]()
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// newWireTables builds the tables of types, which are struct types.
+func newWireTables(types ...reflect.Type) map[reflect.Type]*wireTable {
+	b := tableBuilder{}
+	m := make(map[reflect.Type]*wireTable, len(types))
+	for _, t := range types {
+		m[reflect.PointerTo(t)] = b.table(t)
+	}
+	return m
+}
+
+// tableBuilder holds the tables built so far, and nil for a table being
+// built, so that a type that contains itself is declined instead of
+// followed forever.
+type tableBuilder map[reflect.Type]*wireTable
+
+// table returns the table of t.
+func (b tableBuilder) table(t reflect.Type) *wireTable {
+	if tab, ok := b[t]; ok {
+		if tab == nil {
+			return declined("%s contains itself", t)
+		}
+		return tab
+	}
+	b[t] = nil
+	tab := b.build(t)
+	b[t] = tab
+	return tab
+}
+
+func declined(format string, args ...any) *wireTable {
+	return &wireTable{declined: fmt.Sprintf(format, args...)}
+}
+
+// build derives the table of t from its fields and their json tags, with
+// encoding/json's rules: an unexported field or one tagged "-" is not
+// decoded, and a field without a name in its tag is decoded from its Go
+// name. What those rules allow and the fast path does not follow (an
+// embedded struct, the string option, two fields with one key, a type that
+// decodes itself) declines the type.
+func (b tableBuilder) build(t reflect.Type) *wireTable {
+	if t.Kind() != reflect.Struct {
+		return declined("%s is not a struct", t)
+	}
+	if decodesItself(t) {
+		return declined("%s decodes itself", t)
+	}
+	tab := &wireTable{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if sf.Anonymous {
+			return declined("%s embeds %s", t, sf.Type)
+		}
+		tag := sf.Tag.Get("json")
+		if !sf.IsExported() || tag == "-" {
+			continue
+		}
+		key, opts, _ := strings.Cut(tag, ",")
+		if key == "" {
+			key = sf.Name
+		}
+		if !plainKey(key) {
+			return declined("%s.%s: key %q is not plain ASCII", t, sf.Name, key)
+		}
+		if opts == "string" || strings.HasPrefix(opts, "string,") || strings.Contains(opts, ",string") {
+			return declined("%s.%s: the string option", t, sf.Name)
+		}
+		for _, f := range tab.fields {
+			if f.key == key {
+				return declined("%s: two fields with key %q", t, key)
+			}
+		}
+		f := wireField{key: key, index: i, typ: sf.Type}
+		if why := b.classify(&f); why != "" {
+			return declined("%s.%s: %s", t, sf.Name, why)
+		}
+		switch f.kind {
+		case kindString, kindStringPtr, kindStrings:
+			tab.textMask |= 1 << len(tab.fields)
+		}
+		tab.fields = append(tab.fields, f)
+	}
+	if len(tab.fields) > maxWireFields {
+		return declined("%s has more than %d fields", t, maxWireFields)
+	}
+	tab.index()
+	return tab
+}
+
+// index fills byKey, with the first of a few multipliers that gives each
+// key a bucket of its own.
+func (tab *wireTable) index() {
+	short := true
+	for i := range tab.fields {
+		f := &tab.fields[i]
+		var ok bool
+		f.words, ok = keyWordsOf([]byte(f.key))
+		short = short && ok
+	}
+	for try := range uint64(64) {
+		tab.mul = 0x9E3779B97F4A7C15 + try*0x632BE59BD9B4E01A // odd
+		tab.byKey = [len(tab.byKey)]int8{}
+		unique := short
+		for i := range tab.fields {
+			if b := &tab.byKey[tab.fields[i].words.hash(tab.mul)]; *b == 0 {
+				*b = int8(i + 1)
+			} else {
+				*b, unique = -1, false
+			}
+		}
+		if unique {
+			return
+		}
+	}
+	for b := range tab.byKey {
+		tab.byKey[b] = -1 // every lookup a scan: slower, still right
+	}
+}
+
+// classify sets f's kind from its type, or says why it has none.
+func (b tableBuilder) classify(f *wireField) (why string) {
+	t := f.typ
+	switch {
+	case t == timeType:
+		f.kind = kindTime
+		return ""
+	case t.Kind() == reflect.Pointer && t.Elem() == timeType:
+		f.kind = kindTimePtr
+		return ""
+	case decodesItself(t):
+		return t.String() + " decodes itself"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		f.kind = kindString
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		f.kind = kindInt
+	case reflect.Bool:
+		f.kind = kindBool
+	case reflect.Map, reflect.Interface:
+		f.kind = kindJSON
+	case reflect.Pointer:
+		if e := t.Elem(); e.Kind() != reflect.String || decodesItself(e) {
+			return "no fast decoder for " + t.String()
+		}
+		f.kind = kindStringPtr
+	case reflect.Struct:
+		if f.sub = b.table(t); f.sub.declined != "" {
+			return f.sub.declined
+		}
+		f.kind = kindObject
+	case reflect.Slice:
+		switch e := t.Elem(); {
+		case decodesItself(e) || e == timeType:
+			return "no fast decoder for " + t.String()
+		case e.Kind() == reflect.String:
+			f.kind = kindStrings
+		case e.Kind() == reflect.Struct:
+			if f.sub = b.table(e); f.sub.declined != "" {
+				return f.sub.declined
+			}
+			f.kind = kindObjects
+		default:
+			return "no fast decoder for " + t.String()
+		}
+		f.empty = reflect.MakeSlice(t, 0, 0)
+	default:
+		return "no fast decoder for " + t.String()
+	}
+	return ""
+}
+
+// decodesItself reports whether encoding/json hands values of t to a
+// method of t's: UnmarshalJSON or UnmarshalText.
+func decodesItself(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return t.Implements(unmarshalerType) || t.Implements(textUnmarshalerType) ||
+		p.Implements(unmarshalerType) || p.Implements(textUnmarshalerType)
+}
+
+// plainKey reports whether key is one the scanner matches byte for byte:
+// ASCII letters, digits, '_', '-' and '.'.
+func plainKey(key string) bool {
+	for i := range len(key) {
+		switch c := key[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '-', c == '.':
+		default:
+			return false
+		}
+	}
+	return key != ""
+}
+
+// decode decodes data, which must hold exactly one JSON object, into the
+// struct p points to, and reports whether it did. It declines a target
+// that is not zero, whose fields encoding/json would merge into, and
+// leaves it unchanged; a zero one is zero again when decode gives up.
+func (tab *wireTable) decode(data []byte, p reflect.Value) bool {
+	if tab.declined != "" || p.Kind() != reflect.Pointer || p.IsNil() || p.Type().Elem().Kind() != reflect.Struct {
+		return false
+	}
+	v := p.Elem()
+	if !v.IsZero() {
+		return false
+	}
 	s := scanners.Get().(*scanner)
 	s.data, s.i = data, 0
-	ok := f(s) && s.end()
-	s.data = nil
-	scanners.Put(s)
+	ok := s.object(tab, v) && s.end()
+	s.free()
+	if !ok {
+		v.SetZero()
+	}
 	return ok
 }
 
-// scanner walks one JSON document. buf collects the unescaped text of the
-// object being decoded, spans the spans of a string array's elements.
+// find returns the index of the field whose key is key, or -1.
+func (tab *wireTable) find(key []byte) int {
+	w, ok := keyWordsOf(key)
+	if !ok {
+		for i := range tab.fields {
+			if tab.fields[i].key == string(key) {
+				return i
+			}
+		}
+		return -1
+	}
+	switch b := tab.byKey[w.hash(tab.mul)]; {
+	case b > 0:
+		if i := int(b) - 1; tab.fields[i].words == w {
+			return i
+		}
+	case b < 0:
+		for i := range tab.fields {
+			if tab.fields[i].words == w {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// keyWords is a key of 1 to 16 bytes as two words that overlap: its first
+// and its last 8 bytes (4, 2 or 1 when it is shorter), and its length.
+// Keys of one length are equal exactly when their words are.
+type keyWords struct{ lo, hi, n uint64 }
+
+// keyWordsOf returns key's words, or false when key is empty or longer
+// than 16 bytes.
+func keyWordsOf(key []byte) (keyWords, bool) {
+	le := binary.LittleEndian
+	switch n := len(key); {
+	case n > 16 || n == 0:
+		return keyWords{}, false
+	case n >= 8:
+		return keyWords{le.Uint64(key), le.Uint64(key[n-8:]), uint64(n)}, true
+	case n >= 4:
+		return keyWords{uint64(le.Uint32(key)), uint64(le.Uint32(key[n-4:])), uint64(n)}, true
+	case n >= 2:
+		return keyWords{uint64(le.Uint16(key)), uint64(le.Uint16(key[n-2:])), uint64(n)}, true
+	default:
+		return keyWords{uint64(key[0]), 0, 1}, true
+	}
+}
+
+// hash returns the bucket of wireTable.byKey for w, with the table's
+// multiplier.
+func (w keyWords) hash(mul uint64) uint64 {
+	return ((w.lo ^ w.hi<<1 ^ w.n) * mul) >> (64 - 6)
+}
+
+// folds reports whether key, which no field has, differs from a field's
+// key only in case: encoding/json would decode it into that field.
+func (tab *wireTable) folds(key []byte) bool {
+	for i := range tab.fields {
+		if k := tab.fields[i].key; len(k) == len(key) && bytes.EqualFold([]byte(k), key) {
+			return true
+		}
+	}
+	return false
+}
+
+var scanners = sync.Pool{New: func() any { return new(scanner) }}
+
+// maxPooledBuffer is the largest buffer kept for its next use: a scanner's
+// scratch (buf, spans, slots), or a body buffer (bodyBuffers).
+const maxPooledBuffer = 1 << 20
+
+var (
+	spanSize = int(reflect.TypeFor[span]().Size())
+	slotSize = int(reflect.TypeFor[slot]().Size())
+)
+
+// free returns s to the pool, dropping any of its buffers that grew
+// beyond maxPooledBuffer on the document it walked.
+func (s *scanner) free() {
+	if cap(s.buf) > maxPooledBuffer {
+		s.buf = nil
+	}
+	if cap(s.spans)*spanSize > maxPooledBuffer {
+		s.spans = nil
+	}
+	if cap(s.slots)*slotSize > maxPooledBuffer {
+		s.slots = nil
+	}
+	s.data, s.i, s.buf, s.spans, s.slots = nil, 0, s.buf[:0], s.spans[:0], s.slots[:0]
+	scanners.Put(s)
+}
+
+// scanner walks one JSON document. While an object is decoded, buf
+// collects the unescaped text of its strings, spans the spans of its
+// string arrays' elements, and slots one slot per field of its table; an
+// object nested in it stacks its own on top and takes them off when done.
 type scanner struct {
 	data  []byte
 	i     int
 	buf   []byte
 	spans []span
+	slots []slot
 }
 
 // span is a string in scanner.buf.
 type span struct{ start, end int }
 
-func (s *scanner) ws() {
-	for s.i < len(s.data) {
-		switch s.data[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
+// slot is where a text field's value is until the object's text is one
+// string: a span of buf for a string, a range of spans for a string
+// array. set is false when the field was null; a slot of a field the
+// object has not had holds garbage.
+type slot struct {
+	start, end int
+	set        bool
+}
+
+// object decodes the JSON object that comes next into v, a zero struct of
+// tab's type. Keys must be plain ASCII without escapes.
+func (s *scanner) object(tab *wireTable, v reflect.Value) bool {
+	if !s.eat('{') {
+		return false
+	}
+	text, spans, slots := len(s.buf), len(s.spans), len(s.slots)
+	s.slots = slices.Grow(s.slots, len(tab.fields))[:slots+len(tab.fields)]
+	var seen uint64
+	if !s.eat('}') {
+		for {
+			key, ok := s.key()
+			if !ok {
+				return false
+			}
+			switch i := tab.find(key); {
+			case i < 0:
+				if tab.folds(key) || !s.skip(0) {
+					return false
+				}
+			case seen&(1<<i) != 0:
+				return false // a repeated key, on which encoding/json merges values in ways not worth copying
+			default:
+				seen |= 1 << i
+				if fd := &tab.fields[i]; fd.kind == kindString && s.peek() == '"' {
+					// The commonest value, without a call.
+					sp, ok := s.str()
+					if !ok {
+						return false
+					}
+					s.slots[slots+i] = slotOf(sp.start, sp.end)
+				} else if !s.field(fd, v, slots+i) {
+					return false
+				}
+			}
+			if s.eat(',') {
+				continue
+			}
+			if !s.eat('}') {
+				return false
+			}
+			break
 		}
 	}
+	if seen&tab.textMask != 0 {
+		s.setText(tab, v, text, slots, seen)
+	}
+	s.buf, s.spans, s.slots = s.buf[:text], s.spans[:spans], s.slots[:slots]
+	return true
+}
+
+// key reads the key that comes next and the colon after it.
+func (s *scanner) key() ([]byte, bool) {
+	if s.peek() != '"' {
+		return nil, false
+	}
+	d := s.data
+	start := s.i + 1
+	j := start
+	for j < len(d) && plainByte[d[j]] {
+		j++
+	}
+	if j == len(d) || d[j] != '"' {
+		return nil, false
+	}
+	s.i = j + 1
+	return s.data[start:j], s.eat(':')
+}
+
+// field decodes the value that comes next into the field fd of the struct
+// v. A null leaves the field zero, as encoding/json does with a zero
+// target. Text goes into buf and its place into s.slots[slot].
+func (s *scanner) field(fd *wireField, v reflect.Value, slot int) bool {
+	if s.null() {
+		s.slots[slot].set = false
+		return true
+	}
+	switch fd.kind {
+	case kindString, kindStringPtr:
+		sp, ok := s.str()
+		s.slots[slot] = slotOf(sp.start, sp.end)
+		return ok
+	case kindStrings:
+		first := len(s.spans)
+		ok := s.strings()
+		s.slots[slot] = slotOf(first, len(s.spans))
+		return ok
+	case kindInt:
+		return s.integer(v.Field(fd.index))
+	case kindBool:
+		return s.boolean(v.Field(fd.index))
+	case kindTime:
+		return s.timestamp(v.Field(fd.index).Addr().Interface().(*time.Time))
+	case kindTimePtr:
+		t := new(time.Time)
+		if !s.timestamp(t) {
+			return false
+		}
+		v.Field(fd.index).Set(reflect.ValueOf(t))
+		return true
+	case kindJSON:
+		start := s.i
+		return s.skip(0) && json.Unmarshal(s.data[start:s.i], v.Field(fd.index).Addr().Interface()) == nil
+	case kindObject:
+		return s.object(fd.sub, v.Field(fd.index))
+	case kindObjects:
+		return s.objects(fd, v.Field(fd.index))
+	}
+	return false
+}
+
+func slotOf(start, end int) slot { return slot{start, end, true} }
+
+// setText makes the text of the object in v one string, from mark in buf
+// on, and sets its text fields to parts of it: a kept object keeps only
+// its own text alive.
+func (s *scanner) setText(tab *wireTable, v reflect.Value, mark, slots int, seen uint64) {
+	text := string(s.buf[mark:])
+	part := func(sp span) string { return text[sp.start-mark : sp.end-mark] }
+	for m := seen & tab.textMask; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
+		sl := s.slots[slots+i]
+		if !sl.set {
+			continue
+		}
+		fd := &tab.fields[i]
+		f := v.Field(fd.index)
+		switch fd.kind {
+		case kindString:
+			f.SetString(part(span{sl.start, sl.end}))
+		case kindStringPtr:
+			p := reflect.New(fd.typ.Elem())
+			p.Elem().SetString(part(span{sl.start, sl.end}))
+			f.Set(p)
+		case kindStrings:
+			n := sl.end - sl.start
+			if n == 0 {
+				f.Set(fd.empty)
+				continue
+			}
+			f.Grow(n)
+			f.SetLen(n)
+			for j, sp := range s.spans[sl.start:sl.end] {
+				f.Index(j).SetString(part(sp))
+			}
+		}
+	}
+}
+
+// strings decodes an array of strings, appending the elements' spans to
+// spans.
+func (s *scanner) strings() bool {
+	if !s.eat('[') {
+		return false
+	}
+	if s.eat(']') {
+		return true
+	}
+	for {
+		sp, ok := s.str()
+		if !ok {
+			return false
+		}
+		s.spans = append(s.spans, sp)
+		if s.eat(',') {
+			continue
+		}
+		return s.eat(']')
+	}
+}
+
+// objects decodes an array of objects into f, a nil slice of fd's type.
+func (s *scanner) objects(fd *wireField, f reflect.Value) bool {
+	if !s.eat('[') {
+		return false
+	}
+	if s.eat(']') {
+		f.Set(fd.empty)
+		return true
+	}
+	// The first element sizes the slice: pages are uniform. Decoding
+	// into the slice keeps the elements off the heap one by one.
+	start := s.i
+	f.Grow(1)
+	f.SetLen(1)
+	if !s.object(fd.sub, f.Index(0)) {
+		return false
+	}
+	f.Grow((len(s.data) - s.i) / max(s.i-start, 1))
+	for s.eat(',') {
+		n := f.Len()
+		if n == f.Cap() {
+			f.Grow(1)
+		}
+		f.SetLen(n + 1)
+		if !s.object(fd.sub, f.Index(n)) {
+			return false
+		}
+	}
+	return s.eat(']')
+}
+
+// integer decodes a JSON integer into f, a signed integer kind, if it
+// fits.
+func (s *scanner) integer(f reflect.Value) bool {
+	start := s.i
+	neg := s.i < len(s.data) && s.data[s.i] == '-'
+	if neg {
+		s.i++
+	}
+	digits := s.i
+	var n int64
+	for s.i < len(s.data) && s.data[s.i] >= '0' && s.data[s.i] <= '9' {
+		n = n*10 + int64(s.data[s.i]-'0')
+		s.i++
+	}
+	switch nd := s.i - digits; {
+	case nd == 0, nd > 18, nd > 1 && s.data[digits] == '0':
+		return false
+	}
+	if s.i < len(s.data) {
+		if c := s.data[s.i]; c == '.' || c == 'e' || c == 'E' {
+			s.i = start
+			return false
+		}
+	}
+	if neg {
+		n = -n
+	}
+	if f.OverflowInt(n) {
+		return false
+	}
+	f.SetInt(n)
+	return true
+}
+
+// boolean decodes true or false into f, a bool.
+func (s *scanner) boolean(f reflect.Value) bool {
+	switch {
+	case s.literal(litTrue):
+		f.SetBool(true)
+	case s.literal(litFalse):
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *scanner) ws() {
+	d, i := s.data, s.i
+	for i < len(d) && (d[i] == ' ' || d[i] == '\n' || d[i] == '\t' || d[i] == '\r') {
+		i++
+	}
+	s.i = i
 }
 
 // peek skips white space and returns the next byte, or 0 at the end.
@@ -137,77 +745,14 @@ var (
 	litFalse = []byte("false")
 )
 
-// boolean decodes true or false into v; null leaves v alone.
-func (s *scanner) boolean(v *bool) bool {
-	switch s.peek() {
-	case 't':
-		if bytes.HasPrefix(s.data[s.i:], litTrue) {
-			s.i += len(litTrue)
-			*v = true
-			return true
-		}
-	case 'f':
-		if bytes.HasPrefix(s.data[s.i:], litFalse) {
-			s.i += len(litFalse)
-			*v = false
-			return true
-		}
-	case 'n':
-		return s.null()
+// plainByte tells the bytes a string holds as they are: printable ASCII
+// but the quote and the backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
 	}
-	return false
-}
-
-// object calls field for each key of the object that comes next, with the
-// scanner at the key's value. Keys must be plain ASCII without escapes.
-func (s *scanner) object(field func(key []byte) bool) bool {
-	if !s.eat('{') {
-		return false
-	}
-	if s.eat('}') {
-		return true
-	}
-	for {
-		if s.peek() != '"' {
-			return false
-		}
-		start := s.i + 1
-		j := start
-		for j < len(s.data) && s.data[j] != '"' {
-			if c := s.data[j]; c < 0x20 || c >= 0x80 || c == '\\' {
-				return false
-			}
-			j++
-		}
-		if j == len(s.data) {
-			return false
-		}
-		s.i = j + 1
-		if !s.eat(':') {
-			return false
-		}
-		s.ws()
-		if !field(s.data[start:j]) {
-			return false
-		}
-		if s.eat(',') {
-			continue
-		}
-		return s.eat('}')
-	}
-}
-
-// unknown skips the value of a key no field is named for. A key that only
-// differs in case from a field's name is one encoding/json would match, so
-// the decoder gives up on it.
-func (s *scanner) unknown(key []byte, names []string) bool {
-	for _, n := range names {
-		if len(n) == len(key) && bytes.EqualFold([]byte(n), key) {
-			return false
-		}
-	}
-	return s.skip(0)
-}
+	return t
+}()
 
 // str decodes a string into buf and returns its span.
 func (s *scanner) str() (span, bool) {
@@ -217,8 +762,15 @@ func (s *scanner) str() (span, bool) {
 	s.i++
 	start := len(s.buf)
 	from, ascii := s.i, true
-	for j := s.i; j < len(s.data); {
-		c := s.data[j]
+	d := s.data
+	for j := s.i; j < len(d); {
+		for j < len(d) && plainByte[d[j]] {
+			j++
+		}
+		if j == len(d) {
+			break
+		}
+		c := d[j]
 		switch {
 		case c == '"', c == '\\':
 			seg := s.data[from:j]
@@ -303,168 +855,30 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
-// strOrNull decodes a string into buf, or consumes a null, which leaves the
-// field as it was: set reports which.
-func (s *scanner) strOrNull() (sp span, set, ok bool) {
-	if s.null() {
-		return span{}, false, true
-	}
-	sp, ok = s.str()
-	return sp, ok, ok
-}
-
-// strings decodes an array of strings, or null, appending the elements'
-// spans to spans; list says where they are.
-func (s *scanner) strings() (list spanList, ok bool) {
-	if s.null() {
-		return spanList{null: true}, true
-	}
-	if !s.eat('[') {
-		return list, false
-	}
-	list.first = len(s.spans)
-	if s.eat(']') {
-		return list, true
-	}
-	for {
-		sp, ok := s.str()
-		if !ok {
-			return list, false
-		}
-		s.spans = append(s.spans, sp)
-		list.n++
-		if s.eat(',') {
-			continue
-		}
-		return list, s.eat(']')
-	}
-}
-
-// spanList is where a string array's elements are in scanner.spans; null
-// is a JSON null.
-type spanList struct {
-	first, n int
-	null     bool
-}
-
-// stringSlice turns a string array's spans into strings of text; null is
-// a nil slice.
-func stringSlice[S ~string](s *scanner, text string, l spanList) []S {
-	if l.null {
-		return nil
-	}
-	out := make([]S, l.n)
-	for i, sp := range s.spans[l.first : l.first+l.n] {
-		out[i] = S(text[sp.start:sp.end])
-	}
-	return out
-}
-
-// fields holds an object's string fields (up to 8) as spans until its text
-// becomes one string.
-type fields struct {
-	sp  [8]span
-	set uint8
-}
-
-// read decodes string field i, or null, which leaves it unset.
-func (f *fields) read(s *scanner, i int) bool {
-	sp, set, ok := s.strOrNull()
-	if set {
-		f.sp[i] = sp
-		f.set |= 1 << i
-	}
-	return ok
-}
-
-// assign sets *dst to field i if the object had it.
-func assign[S ~string](f *fields, text string, i int, dst *S) {
-	if f.set&(1<<i) != 0 {
-		*dst = S(text[f.sp[i].start:f.sp[i].end])
-	}
-}
-
-// text returns buf as one string, for the object's fields to share.
-func (s *scanner) text() string { return string(s.buf) }
-
 // rawString returns the string literal that comes next, quotes included,
 // for a type's own UnmarshalJSON. An escape makes it give up.
 func (s *scanner) rawString() ([]byte, bool) {
 	if s.peek() != '"' {
 		return nil, false
 	}
-	for j := s.i + 1; j < len(s.data); j++ {
-		switch c := s.data[j]; {
-		case c == '"':
-			raw := s.data[s.i : j+1]
-			s.i = j + 1
-			return raw, true
-		case c == '\\', c < 0x20:
-			return nil, false
-		}
+	d := s.data
+	j := s.i + 1
+	for j < len(d) && (plainByte[d[j]] || d[j] >= 0x80) {
+		j++
 	}
-	return nil, false
+	if j == len(d) || d[j] != '"' {
+		return nil, false
+	}
+	raw := d[s.i : j+1]
+	s.i = j + 1
+	return raw, true
 }
 
 // timestamp decodes an RFC 3339 string with time.Time's UnmarshalJSON, as
-// encoding/json does; null leaves t alone.
+// encoding/json does.
 func (s *scanner) timestamp(t *time.Time) bool {
-	if s.null() {
-		return true
-	}
 	raw, ok := s.rawString()
 	return ok && t.UnmarshalJSON(raw) == nil
-}
-
-// timestampPtr decodes an RFC 3339 string or null (nil).
-func (s *scanner) timestampPtr(t **time.Time) bool {
-	if s.null() {
-		*t = nil
-		return true
-	}
-	raw, ok := s.rawString()
-	if !ok {
-		return false
-	}
-	v := new(time.Time)
-	if v.UnmarshalJSON(raw) != nil {
-		return false
-	}
-	*t = v
-	return true
-}
-
-// integer decodes a JSON integer that fits an int; null leaves v alone.
-func (s *scanner) integer(v *int) bool {
-	if s.null() {
-		return true
-	}
-	start := s.i
-	neg := s.i < len(s.data) && s.data[s.i] == '-'
-	if neg {
-		s.i++
-	}
-	digits := s.i
-	var n int
-	for s.i < len(s.data) && s.data[s.i] >= '0' && s.data[s.i] <= '9' {
-		n = n*10 + int(s.data[s.i]-'0')
-		s.i++
-	}
-	switch nd := s.i - digits; {
-	case nd == 0, nd > 18, nd > 1 && s.data[digits] == '0':
-		return false
-	}
-	if s.i < len(s.data) {
-		if c := s.data[s.i]; c == '.' || c == 'e' || c == 'E' {
-			s.i = start
-			return false
-		}
-	}
-	if neg {
-		n = -n
-	}
-	*v = n
-	return true
 }
 
 // maxSkipDepth is the deepest nesting skip follows.
@@ -594,409 +1008,5 @@ func (s *scanner) number() bool {
 		}
 	}
 	s.i = i
-	return true
-}
-
-// elements decodes an array of objects, or null (nil), into *out.
-func elements[T any, PT interface {
-	*T
-	objectDecoder
-}](s *scanner, out *[]T) bool {
-	if s.null() {
-		*out = nil
-		return true
-	}
-	if !s.eat('[') {
-		return false
-	}
-	if s.eat(']') {
-		*out = []T{}
-		return true
-	}
-	// The first element sizes the slice: pages are uniform. Decoding
-	// into the slice keeps the elements off the heap one by one.
-	first := make([]T, 1)
-	start := s.i
-	if s.peek() != '{' || !PT(&first[0]).decodeObject(s) {
-		return false
-	}
-	items := append(make([]T, 0, 1+(len(s.data)-s.i)/max(s.i-start, 1)), first[0])
-	for s.eat(',') {
-		var zero T
-		items = append(items, zero)
-		if s.peek() != '{' || !PT(&items[len(items)-1]).decodeObject(s) {
-			return false
-		}
-	}
-	if !s.eat(']') {
-		return false
-	}
-	*out = items
-	return true
-}
-
-// The page wire types decode fast when their elements do.
-
-func (w *cursorPageWire[T]) fastOK() bool {
-	_, ok := any((*T)(nil)).(objectDecoder)
-	return ok
-}
-
-func (w *cursorPageWire[T]) decodeFast(data []byte) bool {
-	var v cursorPageWire[T]
-	var seen uint8
-	ok := decodeTop(data, func(s *scanner) bool {
-		return s.object(func(key []byte) bool {
-			var bit uint8
-			var ok bool
-			switch string(key) {
-			case "data":
-				bit, ok = 1, decodeElements(s, &v.Data)
-			case "meta":
-				bit, ok = 2, v.decodeMeta(s)
-			default:
-				return s.unknown(key, cursorPageNames)
-			}
-			if seen&bit != 0 {
-				return false
-			}
-			seen |= bit
-			return ok
-		})
-	})
-	if ok {
-		*w = v
-	}
-	return ok
-}
-
-var (
-	cursorPageNames = []string{"data", "meta"}
-	pageMetaNames   = []string{"next_cursor", "has_more"}
-	kongPageNames   = []string{"data", "next", "offset"}
-)
-
-func (w *cursorPageWire[T]) decodeMeta(s *scanner) bool {
-	if s.null() {
-		return true
-	}
-	var seen uint8
-	return s.object(func(key []byte) bool {
-		var bit uint8
-		var ok bool
-		switch string(key) {
-		case "next_cursor":
-			bit, ok = 1, s.optString(&w.Meta.NextCursor)
-		case "has_more":
-			bit, ok = 2, s.boolean(&w.Meta.HasMore)
-		default:
-			return s.unknown(key, pageMetaNames)
-		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		return ok
-	})
-}
-
-// optString decodes a string or null (nil) into a *string of its own.
-func (s *scanner) optString(v **string) bool {
-	if s.null() {
-		*v = nil
-		return true
-	}
-	mark := len(s.buf)
-	sp, ok := s.str()
-	if !ok {
-		return false
-	}
-	str := string(s.buf[sp.start:sp.end])
-	s.buf = s.buf[:mark]
-	*v = &str
-	return true
-}
-
-func (w *kongPageWire[T]) fastOK() bool {
-	_, ok := any((*T)(nil)).(objectDecoder)
-	return ok
-}
-
-func (w *kongPageWire[T]) decodeFast(data []byte) bool {
-	var v kongPageWire[T]
-	var seen uint8
-	ok := decodeTop(data, func(s *scanner) bool {
-		return s.object(func(key []byte) bool {
-			var bit uint8
-			var ok bool
-			switch string(key) {
-			case "data":
-				bit, ok = 1, decodeElements(s, &v.Data)
-			case "next":
-				bit, ok = 2, s.optString(&v.Next)
-			case "offset":
-				bit, ok = 4, s.optString(&v.Offset)
-			default:
-				return s.unknown(key, kongPageNames)
-			}
-			if seen&bit != 0 {
-				return false
-			}
-			seen |= bit
-			return ok
-		})
-	})
-	if ok {
-		*w = v
-	}
-	return ok
-}
-
-// decodeElements decodes the data array of a page whose element type has a
-// fast decoder.
-func decodeElements[T any](s *scanner, out *[]T) bool {
-	switch p := any(out).(type) {
-	case *[]User:
-		return elements(s, p)
-	case *[]Group:
-		return elements(s, p)
-	case *[]Project:
-		return elements(s, p)
-	case *[]Cluster:
-		return elements(s, p)
-	case *[]AuditEvent:
-		return elements(s, p)
-	}
-	return false
-}
-
-// fieldSet tracks the keys an object has had, so that a repeated key, on
-// which encoding/json merges values in ways not worth copying, makes the
-// decoder give up.
-type fieldSet uint32
-
-func (f *fieldSet) add(bit fieldSet) bool {
-	if *f&bit != 0 {
-		return false
-	}
-	*f |= bit
-	return true
-}
-
-// A single user, as Get, Create and Update return it, decodes fast too.
-
-func (u *User) fastOK() bool { return true }
-
-func (u *User) decodeFast(data []byte) bool {
-	var v User
-	ok := decodeTop(data, func(s *scanner) bool { return s.peek() == '{' && v.decodeObject(s) })
-	if ok {
-		*u = v
-	}
-	return ok
-}
-
-var userNames = []string{"id", "name", "email", "role", "status", "groups", "created_at", "updated_at", "last_login_at"}
-
-func (u *User) decodeObject(s *scanner) bool {
-	s.buf, s.spans = s.buf[:0], s.spans[:0]
-	var f fields
-	var groups spanList
-	var seen fieldSet
-	ok := s.object(func(key []byte) bool {
-		var ok bool
-		switch string(key) {
-		case "id":
-			return f.read(s, 0) && seen.add(1<<0)
-		case "name":
-			return f.read(s, 1) && seen.add(1<<1)
-		case "email":
-			return f.read(s, 2) && seen.add(1<<2)
-		case "role":
-			return f.read(s, 3) && seen.add(1<<3)
-		case "status":
-			return f.read(s, 4) && seen.add(1<<4)
-		case "groups":
-			groups, ok = s.strings()
-			return ok && seen.add(1<<5)
-		case "created_at":
-			return s.timestamp(&u.CreatedAt) && seen.add(1<<6)
-		case "updated_at":
-			return s.timestamp(&u.UpdatedAt) && seen.add(1<<7)
-		case "last_login_at":
-			return s.timestampPtr(&u.LastLoginAt) && seen.add(1<<8)
-		}
-		return s.unknown(key, userNames)
-	})
-	if !ok {
-		return false
-	}
-	text := s.text()
-	assign(&f, text, 0, &u.ID)
-	assign(&f, text, 1, &u.Name)
-	assign(&f, text, 2, &u.Email)
-	assign(&f, text, 3, &u.Role)
-	assign(&f, text, 4, &u.Status)
-	if seen&(1<<5) != 0 {
-		u.Groups = stringSlice[string](s, text, groups)
-	}
-	return true
-}
-
-var groupNames = []string{"name", "roles", "members", "created_by", "created_at", "updated_at"}
-
-func (g *Group) decodeObject(s *scanner) bool {
-	s.buf, s.spans = s.buf[:0], s.spans[:0]
-	var f fields
-	var roles, members spanList
-	var seen fieldSet
-	ok := s.object(func(key []byte) bool {
-		var ok bool
-		switch string(key) {
-		case "name":
-			return f.read(s, 0) && seen.add(1<<0)
-		case "roles":
-			roles, ok = s.strings()
-			return ok && seen.add(1<<1)
-		case "members":
-			members, ok = s.strings()
-			return ok && seen.add(1<<2)
-		case "created_by":
-			return f.read(s, 1) && seen.add(1<<3)
-		case "created_at":
-			return s.timestamp(&g.CreatedAt) && seen.add(1<<4)
-		case "updated_at":
-			return s.timestamp(&g.UpdatedAt) && seen.add(1<<5)
-		}
-		return s.unknown(key, groupNames)
-	})
-	if !ok {
-		return false
-	}
-	text := s.text()
-	assign(&f, text, 0, &g.Name)
-	assign(&f, text, 1, &g.CreatedBy)
-	if seen&(1<<1) != 0 {
-		g.Roles = stringSlice[Role](s, text, roles)
-	}
-	if seen&(1<<2) != 0 {
-		g.Members = stringSlice[string](s, text, members)
-	}
-	return true
-}
-
-var projectNames = []string{"id", "name", "description", "cluster_id", "deserved_gpus", "members", "created_at", "updated_at"}
-
-func (p *Project) decodeObject(s *scanner) bool {
-	s.buf, s.spans = s.buf[:0], s.spans[:0]
-	var f fields
-	var members spanList
-	var seen fieldSet
-	ok := s.object(func(key []byte) bool {
-		var ok bool
-		switch string(key) {
-		case "id":
-			return f.read(s, 0) && seen.add(1<<0)
-		case "name":
-			return f.read(s, 1) && seen.add(1<<1)
-		case "description":
-			return f.read(s, 2) && seen.add(1<<2)
-		case "cluster_id":
-			return f.read(s, 3) && seen.add(1<<3)
-		case "deserved_gpus":
-			return s.integer(&p.DeservedGPUs) && seen.add(1<<4)
-		case "members":
-			members, ok = s.strings()
-			return ok && seen.add(1<<5)
-		case "created_at":
-			return s.timestamp(&p.CreatedAt) && seen.add(1<<6)
-		case "updated_at":
-			return s.timestamp(&p.UpdatedAt) && seen.add(1<<7)
-		}
-		return s.unknown(key, projectNames)
-	})
-	if !ok {
-		return false
-	}
-	text := s.text()
-	assign(&f, text, 0, &p.ID)
-	assign(&f, text, 1, &p.Name)
-	assign(&f, text, 2, &p.Description)
-	assign(&f, text, 3, &p.ClusterID)
-	if seen&(1<<5) != 0 {
-		p.Members = stringSlice[string](s, text, members)
-	}
-	return true
-}
-
-var clusterNames = []string{"id", "name", "description", "created_at"}
-
-func (c *Cluster) decodeObject(s *scanner) bool {
-	s.buf, s.spans = s.buf[:0], s.spans[:0]
-	var f fields
-	var seen fieldSet
-	ok := s.object(func(key []byte) bool {
-		switch string(key) {
-		case "id":
-			return f.read(s, 0) && seen.add(1<<0)
-		case "name":
-			return f.read(s, 1) && seen.add(1<<1)
-		case "description":
-			return f.read(s, 2) && seen.add(1<<2)
-		case "created_at":
-			return s.timestamp(&c.CreatedAt) && seen.add(1<<3)
-		}
-		return s.unknown(key, clusterNames)
-	})
-	if !ok {
-		return false
-	}
-	text := s.text()
-	assign(&f, text, 0, &c.ID)
-	assign(&f, text, 1, &c.Name)
-	assign(&f, text, 2, &c.Description)
-	return true
-}
-
-var auditEventNames = []string{"id", "action", "user_id", "target_type", "target_id", "ip", "created_at", "metadata"}
-
-// decodeObject decodes an audit event; its free-form metadata goes through
-// encoding/json.
-func (e *AuditEvent) decodeObject(s *scanner) bool {
-	s.buf, s.spans = s.buf[:0], s.spans[:0]
-	var f fields
-	var seen fieldSet
-	ok := s.object(func(key []byte) bool {
-		switch string(key) {
-		case "id":
-			return f.read(s, 0) && seen.add(1<<0)
-		case "action":
-			return f.read(s, 1) && seen.add(1<<1)
-		case "user_id":
-			return f.read(s, 2) && seen.add(1<<2)
-		case "target_type":
-			return f.read(s, 3) && seen.add(1<<3)
-		case "target_id":
-			return f.read(s, 4) && seen.add(1<<4)
-		case "ip":
-			return f.read(s, 5) && seen.add(1<<5)
-		case "created_at":
-			return s.timestamp(&e.CreatedAt) && seen.add(1<<6)
-		case "metadata":
-			start := s.i
-			return s.skip(0) && json.Unmarshal(s.data[start:s.i], &e.Metadata) == nil && seen.add(1<<7)
-		}
-		return s.unknown(key, auditEventNames)
-	})
-	if !ok {
-		return false
-	}
-	text := s.text()
-	assign(&f, text, 0, &e.ID)
-	assign(&f, text, 1, &e.Action)
-	assign(&f, text, 2, &e.UserID)
-	assign(&f, text, 3, &e.TargetType)
-	assign(&f, text, 4, &e.TargetID)
-	assign(&f, text, 5, &e.IP)
 	return true
 }

@@ -14,20 +14,27 @@ import (
 )
 
 // fastTarget is one wire type with a fast decoder, for the differential
-// tests: fresh returns a new zero value.
+// tests: fresh returns a new zero value, tab is the type's table.
 type fastTarget struct {
 	name  string
 	fresh func() any
+	tab   *wireTable
 }
 
+// registered is the target of a type in wireTables.
+func registered[T any](name string) fastTarget {
+	return fastTarget{name, func() any { return new(T) }, wireTables[reflect.TypeFor[*T]()]}
+}
+
+// fastTargets are the types of wireTables; TestFastTargetsAreTheWireTypes
+// checks that none is missing.
 var fastTargets = []fastTarget{
-	{"user", func() any { return new(User) }},
-	{"user page", func() any { return new(cursorPageWire[User]) }},
-	{"group page", func() any { return new(cursorPageWire[Group]) }},
-	{"project page", func() any { return new(cursorPageWire[Project]) }},
-	{"cluster page", func() any { return new(cursorPageWire[Cluster]) }},
-	{"audit page", func() any { return new(cursorPageWire[AuditEvent]) }},
-	{"kong user page", func() any { return new(kongPageWire[User]) }},
+	registered[User]("user"),
+	registered[cursorPageWire[User]]("user page"),
+	registered[cursorPageWire[Group]]("group page"),
+	registered[cursorPageWire[Project]]("project page"),
+	registered[cursorPageWire[Cluster]]("cluster page"),
+	registered[cursorPageWire[AuditEvent]]("audit page"),
 }
 
 // checkAgainstEncodingJSON fails t when the fast decoder accepts data
@@ -41,7 +48,7 @@ func checkAgainstEncodingJSON(t *testing.T, tg fastTarget, data []byte) bool {
 	refErr := decodeJSON(bytes.NewReader(data), ref)
 
 	fast := tg.fresh()
-	ok := fast.(fastDecoder).decodeFast(data)
+	ok := tg.tab.decode(data, reflect.ValueOf(fast))
 	if ok {
 		if refErr != nil {
 			t.Fatalf("%s: fast path accepted %q, encoding/json says %v", tg.name, data, refErr)
@@ -118,7 +125,6 @@ func typicalBodies(t testing.TB) map[string][]byte {
 			map[string]any{"id": "evt_2", "action": "user.delete", "user_id": "usr_0", "target_type": "user",
 				"target_id": "usr_1", "ip": "::1", "created_at": now, "metadata": nil}},
 			"meta": map[string]any{"next_cursor": "abc", "has_more": true}}),
-		"kong user page": mustJSON(t, map[string]any{"data": users[:2], "next": "/v1/admins?offset=abc", "offset": "abc"}),
 	}
 }
 
@@ -229,7 +235,7 @@ func TestDecodeFastTimes(t *testing.T) {
 		checkAgainstEncodingJSON(t, tg, []byte(`{"created_at":"`+ts+`"}`))
 	}
 	var u User
-	require.True(t, u.decodeFast([]byte(`{"created_at":"2024-01-02T03:04:05Z"}`)))
+	require.True(t, decodeFast([]byte(`{"created_at":"2024-01-02T03:04:05Z"}`), &u))
 	assert.True(t, u.CreatedAt.Equal(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)))
 }
 
@@ -271,4 +277,255 @@ func BenchmarkDecodeUserPage(b *testing.B) {
 			}
 		}
 	})
+}
+
+// fill sets every field v holds, at any depth, to a value that is not
+// zero and that JSON carries; n makes each value different. It fails t on
+// a kind it does not know, so that a new kind of field cannot go untested.
+func fill(t *testing.T, v reflect.Value, n *int) {
+	t.Helper()
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(fmt.Sprintf("s%d \"é\" \\ 山 <&>", *n))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(-*n))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(*n))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(*n) + 0.5)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem(), n)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range v.Len() {
+			fill(t, v.Index(i), n)
+		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		for range 2 {
+			k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fill(t, k, n)
+			fill(t, e, n)
+			v.SetMapIndex(k, e)
+		}
+	case reflect.Interface:
+		v.Set(reflect.ValueOf(map[string]any{"s": fmt.Sprint(*n), "f": float64(*n) + 0.25, "a": []any{true, nil, "x"}}))
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2024, 1, 2, 3, 4, 5, *n, time.FixedZone("", 3600*(*n%5)))))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(t, v.Field(i), n)
+			}
+		}
+	default:
+		t.Fatalf("fill: no value for a %s", v.Type())
+	}
+}
+
+// TestDecodeFastEveryField fills every field of every type in wireTables,
+// encodes it, and checks that the fast path takes the body and decodes
+// what encoding/json decodes: a field the fast path does not know fails it.
+func TestDecodeFastEveryField(t *testing.T) {
+	t.Parallel()
+	for ptr, tab := range wireTables {
+		typ := ptr.Elem()
+		tg := fastTarget{typ.String(), func() any { return reflect.New(typ).Interface() }, tab}
+		t.Run(tg.name, func(t *testing.T) {
+			t.Parallel()
+			require.Empty(t, tab.declined, "the fast path declines a wire type")
+			in := tg.fresh()
+			n := 0
+			fill(t, reflect.ValueOf(in).Elem(), &n)
+			body := mustJSON(t, in)
+			assert.True(t, checkAgainstEncodingJSON(t, tg, body), "the fast path gave up on %s", body)
+		})
+	}
+}
+
+// TestFastTargetsAreTheWireTypes checks that the targets of the
+// differential tests and of FuzzDecodeFast are every type in wireTables.
+func TestFastTargetsAreTheWireTypes(t *testing.T) {
+	t.Parallel()
+	var targets, tables []*wireTable
+	for _, tg := range fastTargets {
+		require.NotNil(t, tg.tab, "%s is not in wireTables", tg.name)
+		targets = append(targets, tg.tab)
+	}
+	for _, tab := range wireTables {
+		tables = append(tables, tab)
+	}
+	assert.ElementsMatch(t, tables, targets)
+}
+
+// Types for TestWireTableRules.
+type (
+	wireKinds struct {
+		S          string            `json:"s"`
+		R          Role              `json:"r,omitempty"`
+		P          *string           `json:"p"`
+		PR         *UserStatus       `json:"pr"`
+		SS         []string          `json:"ss"`
+		RS         []Role            `json:"rs"`
+		I          int               `json:"i"`
+		I8         int8              `json:"i8"`
+		I64        int64             `json:"i64"`
+		B          bool              `json:"b"`
+		T          time.Time         `json:"t"`
+		TP         *time.Time        `json:"tp"`
+		M          map[string]any    `json:"m"`
+		MI         map[string]int    `json:"mi"`
+		A          any               `json:"a"`
+		N          wireNested        `json:"n"`
+		NS         []wireNested      `json:"ns"`
+		Untagged   string            // decoded from "Untagged"
+		Skipped    string            `json:"-"`
+		unexported string            // encoding/json skips it, and so must the fast path
+		Raw        map[Role][]string `json:"raw"`
+	}
+	wireNested struct {
+		ID    string   `json:"id"`
+		Tags  []string `json:"tags"`
+		Inner struct {
+			X int `json:"x"`
+		} `json:"inner"`
+	}
+	wireTree struct {
+		Kids []wireTree `json:"kids"`
+	}
+)
+
+// TestWireTableRules checks the tables built from struct tags: the kinds
+// of field the fast path decodes, against encoding/json, and the types it
+// declines, with the reason.
+func TestWireTableRules(t *testing.T) {
+	t.Parallel()
+	t.Run("every kind", func(t *testing.T) {
+		t.Parallel()
+		tab := tableBuilder{}.table(reflect.TypeFor[wireKinds]())
+		require.Empty(t, tab.declined)
+		tg := fastTarget{"kinds", func() any { return new(wireKinds) }, tab}
+		in := new(wireKinds)
+		n := 0
+		fill(t, reflect.ValueOf(in).Elem(), &n)
+		in.unexported = "x"
+		assert.True(t, checkAgainstEncodingJSON(t, tg, mustJSON(t, in)))
+		for _, tt := range []struct {
+			body string
+			fast bool
+		}{
+			{`{"i8":-128,"i":-9223372036854,"i64":0}`, true},
+			{`{"i8":128}`, false},
+			{`{"i":1e3}`, false},
+			{`{"b":true,"s":null,"p":null,"ss":null,"t":null,"tp":null,"m":null,"a":null,"n":null,"ns":null}`, true},
+			{`{"b":false,"ss":[],"rs":[],"ns":[],"n":{}}`, true},
+			{`{"Untagged":"u","-":"d","Skipped":"x","unexported":"x"}`, true},
+			{`{"untagged":"u"}`, false},
+			{`{"m":{"k":[1,"x",{"y":null}]},"mi":{"a":1},"a":[true],"raw":{"viewer":["a"]}}`, true},
+			{`{"mi":{"a":"b"}}`, false},
+			{`{"n":{"id":"a","inner":{"x":1},"tags":["t"]},"ns":[{"id":"b"},{"inner":{}}]}`, true},
+			{`{"n":{"id":"a","ID":"b"}}`, false},
+			{`{"ns":[{"id":"a"},null]}`, false},
+			{`{"n":[]}`, false},
+			{`{"b":"true"}`, false},
+		} {
+			took := checkAgainstEncodingJSON(t, tg, []byte(tt.body))
+			assert.Equal(t, tt.fast, took, "%s: fast path took it", tt.body)
+		}
+	})
+	many := make([]reflect.StructField, maxWireFields+1)
+	for i := range many {
+		many[i] = reflect.StructField{Name: fmt.Sprintf("F%d", i), Type: reflect.TypeFor[string]()}
+	}
+	for _, tt := range []struct {
+		name string
+		typ  reflect.Type
+		why  string
+	}{
+		{"float", reflect.TypeFor[struct{ F float64 }](), "no fast decoder for float64"},
+		{"unsigned", reflect.TypeFor[struct{ U uint }](), "no fast decoder for uint"},
+		{"array", reflect.TypeFor[struct{ A [2]string }](), "no fast decoder for [2]string"},
+		{"slice of times", reflect.TypeFor[struct{ T []time.Time }](), "no fast decoder for []time.Time"},
+		{"pointer to a struct", reflect.TypeFor[struct{ N *wireNested }](), "no fast decoder for *admin.wireNested"},
+		{"declined inside", reflect.TypeFor[struct{ N []struct{ F float32 } }](), "no fast decoder for float32"},
+		{"string option", reflect.TypeFor[struct {
+			N int `json:"n,omitempty,string"`
+		}](), "the string option"},
+		{"embedded", reflect.TypeFor[struct{ wireNested }](), "embeds admin.wireNested"},
+		{"field decodes itself", reflect.TypeFor[struct{ T unixTime }](), "admin.unixTime decodes itself"},
+		{"field decodes its text", reflect.TypeFor[struct{ L *time.Location }](), "no fast decoder for *time.Location"},
+		{"type decodes itself", reflect.TypeFor[unixTime](), "admin.unixTime decodes itself"},
+		{"contains itself", reflect.TypeFor[wireTree](), "admin.wireTree contains itself"},
+		{"one key twice", reflect.StructOf([]reflect.StructField{ // a type go vet would refuse to see written
+			{Name: "A", Type: reflect.TypeFor[string](), Tag: `json:"a"`},
+			{Name: "B", Type: reflect.TypeFor[string](), Tag: `json:"a"`},
+		}), `two fields with key "a"`},
+		{"key not plain", reflect.TypeFor[struct {
+			A string `json:"é"`
+		}](), `key "é" is not plain ASCII`},
+		{"too many fields", reflect.StructOf(many), "more than 64 fields"},
+		{"not a struct", reflect.TypeFor[[]User](), "is not a struct"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tab := tableBuilder{}.table(tt.typ)
+			assert.Contains(t, tab.declined, tt.why)
+			assert.False(t, tab.decode([]byte(`{}`), reflect.New(tt.typ)))
+		})
+	}
+}
+
+// TestDecodeFastKeepsATargetThatIsNotZero checks that the fast path leaves
+// a target that already holds values to encoding/json, which keeps the
+// fields the body does not have.
+func TestDecodeFastKeepsATargetThatIsNotZero(t *testing.T) {
+	t.Parallel()
+	u := User{Name: "kept", Groups: []string{"g"}}
+	body := []byte(`{"id":"usr_1","groups":["h"]}`)
+	assert.False(t, decodeFast(body, &u))
+	assert.Equal(t, User{Name: "kept", Groups: []string{"g"}}, u)
+	require.NoError(t, decodeWire(body, &u))
+	assert.Equal(t, User{ID: "usr_1", Name: "kept", Groups: []string{"h"}}, u)
+}
+
+// TestPooledBuffersStaySmall decodes bodies that grow the scanner's
+// buffers beyond maxPooledBuffer and checks that none of them is pooled
+// afterwards. It does not run in parallel: it empties the pool to look at
+// every scanner in it, which no other test may be using meanwhile.
+func TestPooledBuffersStaySmall(t *testing.T) {
+	groups := make([]string, 2*maxPooledBuffer/spanSize)
+	for i := range groups {
+		groups[i] = "g"
+	}
+	for _, tt := range []struct {
+		name string
+		user map[string]any
+	}{
+		{"4 MiB name", map[string]any{"id": "usr_1", "name": strings.Repeat("n", 4<<20)}},
+		{"many groups", map[string]any{"id": "usr_1", "groups": groups}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := mustJSON(t, tt.user)
+			var u User
+			require.True(t, decodeFast(body, &u))
+			require.Equal(t, tt.user["id"], u.ID)
+			var taken []*scanner
+			for range 64 {
+				s := scanners.Get().(*scanner)
+				taken = append(taken, s)
+				assert.LessOrEqual(t, cap(s.buf), maxPooledBuffer)
+				assert.LessOrEqual(t, cap(s.spans)*spanSize, maxPooledBuffer)
+				assert.LessOrEqual(t, cap(s.slots)*slotSize, maxPooledBuffer)
+			}
+			for _, s := range taken {
+				scanners.Put(s)
+			}
+		})
+	}
 }
