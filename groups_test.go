@@ -34,11 +34,11 @@ func runWireCases(t *testing.T, cases []wireCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			stub := fixed(t, tc.status, tc.response)
-			_, c := serve(t, stub.ServeHTTP, oneShot()...)
+			s := fixed(t, tc.status, tc.response)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
 			got, err := tc.call(t.Context(), c)
 			require.NoError(t, err)
-			reqs := stub.requests()
+			reqs := s.requests()
 			require.Len(t, reqs, 1)
 			r := reqs[0]
 			assert.Equal(t, tc.method, r.Method)
@@ -70,14 +70,14 @@ func runParamCases(t *testing.T, cases []paramCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			stub := fixed(t, http.StatusOK, `{}`)
-			_, c := serve(t, stub.ServeHTTP, oneShot()...)
+			s := fixed(t, http.StatusOK, `{}`)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
 			err := tc.call(t.Context(), c)
 			require.ErrorIs(t, err, admin.ErrInvalidParams)
 			var pe *admin.ParamError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.field, pe.Field)
-			assert.Empty(t, stub.requests())
+			assert.Empty(t, s.requests())
 		})
 	}
 }
@@ -318,11 +318,11 @@ func TestGroupsAllMembers(t *testing.T) {
 	t.Parallel()
 	t.Run("every page in order", func(t *testing.T) {
 		t.Parallel()
-		stub := respond(t, memberPages)
-		_, c := serve(t, stub.ServeHTTP, oneShot()...)
+		s := respond(t, memberPages)
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
 		ids := collectIDs(t, c.Groups.AllMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2}))
 		assert.Equal(t, []string{"usr_1", "usr_2", "usr_3", "usr_4", "usr_5"}, ids)
-		reqs := stub.requests()
+		reqs := s.requests()
 		require.Len(t, reqs, 3)
 		for _, r := range reqs {
 			assert.Equal(t, "/v1/groups/ops/members", r.Path)
@@ -330,14 +330,14 @@ func TestGroupsAllMembers(t *testing.T) {
 	})
 	t.Run("resume from a cursor", func(t *testing.T) {
 		t.Parallel()
-		stub := respond(t, memberPages)
-		_, c := serve(t, stub.ServeHTTP, oneShot()...)
+		s := respond(t, memberPages)
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
 		pg, err := c.Groups.ListMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2})
 		require.NoError(t, err)
 		require.Equal(t, "c2", pg.NextCursor)
 		ids := collectIDs(t, c.Groups.AllMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2, Cursor: pg.NextCursor}))
 		assert.Equal(t, []string{"usr_3", "usr_4", "usr_5"}, ids)
-		reqs := stub.requests()
+		reqs := s.requests()
 		require.Len(t, reqs, 3)
 		assert.Equal(t, "limit=2&cursor=c2", reqs[1].RawQuery)
 	})

@@ -569,14 +569,15 @@ func TestPagesOfEveryList(t *testing.T) {
 // TestPagesParamErrors: a mistake in the params is the one thing yielded.
 func TestPagesParamErrors(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, nil)
+	s := script(t)
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
 	var nilCtx context.Context
 	tests := map[string]func() ([]string, []error){
 		"limit": func() ([]string, []error) {
-			return flatten(r.client.Users.Pages(t.Context(), &admin.ListUsersParams{Limit: 101}), userID)
+			return flatten(c.Users.Pages(t.Context(), &admin.ListUsersParams{Limit: 101}), userID)
 		},
-		"nil ctx":    func() ([]string, []error) { return flatten(r.client.Users.Pages(nilCtx, nil), userID) },
-		"group name": func() ([]string, []error) { return flatten(r.client.Groups.MemberPages(t.Context(), "", nil), userID) },
+		"nil ctx":    func() ([]string, []error) { return flatten(c.Users.Pages(nilCtx, nil), userID) },
+		"group name": func() ([]string, []error) { return flatten(c.Groups.MemberPages(t.Context(), "", nil), userID) },
 	}
 	for name, walkIt := range tests {
 		ids, errs := walkIt()
@@ -584,7 +585,7 @@ func TestPagesParamErrors(t *testing.T) {
 		require.Len(t, errs, 1, name)
 		assert.ErrorIs(t, errs[0], admin.ErrInvalidParams, name)
 	}
-	r.none()
+	s.none()
 }
 
 // flatten collects the ids of every page's items and every error.

@@ -182,7 +182,7 @@ func TestProjectsInvalidParams(t *testing.T) {
 
 func TestProjectsAll(t *testing.T) {
 	t.Parallel()
-	stub := respond(t, func(r wireRequest) reply {
+	s := respond(t, func(r wireRequest) reply {
 		switch r.RawQuery {
 		case "cluster_id=cls_1":
 			return reply{200, `{"data":[{"id":"prj_1","name":"a","cluster_id":"cls_1"},{"id":"prj_2","name":"b","cluster_id":"cls_1"}],
@@ -192,14 +192,14 @@ func TestProjectsAll(t *testing.T) {
 		}
 		return reply{400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`}
 	})
-	_, c := serve(t, stub.ServeHTTP, oneShot()...)
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
 	var ids []string
 	for p, err := range c.Projects.All(t.Context(), &admin.ListProjectsParams{ClusterID: "cls_1"}) {
 		require.NoError(t, err)
 		ids = append(ids, p.ID)
 	}
 	assert.Equal(t, []string{"prj_1", "prj_2", "prj_3"}, ids)
-	assert.Len(t, stub.requests(), 2)
+	assert.Len(t, s.requests(), 2)
 }
 
 func TestProjectsCreateUnknownMember(t *testing.T) {
