@@ -51,7 +51,7 @@ func TestRedirectNeverCarriesCredentialsAway(t *testing.T) {
 	var away atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		away.Add(1)
-		answer(w, 200, `{"access_token": "stolen", "token_type": "Bearer", "expires_in": 3600, "id": "usr_1"}`)
+		writeRaw(w, 200, `{"access_token": "stolen", "token_type": "Bearer", "expires_in": 3600, "id": "usr_1"}`)
 	}))
 	t.Cleanup(other.Close)
 	tests := map[string][]admin.Option{

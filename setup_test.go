@@ -13,14 +13,17 @@ package admin_test
 //     dropped connections, retry sequences. The handler is written inline or
 //     built here: script (replies in order), respond (replies computed from
 //     the request) and fixed (one reply for all) record every request for
-//     the test to check.
+//     the test to check. Files add their own builders on top: pagesOf
+//     (pagination_test.go) serves a cursor-paged list, echoing
+//     (secrets_test.go) echoes credentials into every error.
 //
-// Both return a client authenticated with testKey unless the test's options
-// say otherwise, since options apply in order and a later credential
-// replaces an earlier one. serve's client retries quickly (fastRetry) and
-// keeps the SDK's default rate limiter; a test that checks one request
-// against one reply passes oneShot() so that a failed reply is never asked
-// for twice.
+// setup's client is admintest's admin. serve's client authenticates with
+// testKey unless the test's options give another credential (options apply
+// in order, and a later credential replaces an earlier one), retries
+// quickly (fastRetry) and keeps the SDK's default rate limiter. A test that
+// checks one request against one reply passes oneShot(), so that a failed
+// reply is never asked for twice. A test that needs a client serve cannot
+// make (no credential at all, say) takes only the server from serve.
 //
 // Two fixtures of another layer are not client harnesses: authServer
 // (auth_test.go) is an OAuth token endpoint in front of an API, for the
