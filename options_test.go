@@ -227,8 +227,9 @@ func TestNewClientFromEnvAPIKey(t *testing.T) {
 
 func TestNewClientFromEnvClientCredentials(t *testing.T) {
 	a := newAuthServer(t)
+	srv, _ := serve(t, a.ServeHTTP)
 	t.Setenv(admin.EnvAPIKey, "")
-	t.Setenv(admin.EnvAPIURL, a.srv.URL+"/v1")
+	t.Setenv(admin.EnvAPIURL, srv.URL+"/v1")
 	t.Setenv(admin.EnvClientID, testClientID)
 	t.Setenv(admin.EnvClientSecret, testClientSecret)
 	t.Setenv(admin.EnvTokenURL, "")

@@ -15,7 +15,8 @@ package admin_test
 //     the request) and fixed (one reply for all) record every request for
 //     the test to check. Files add their own builders on top: pagesOf
 //     (pagination_test.go) serves a cursor-paged list, echoing
-//     (secrets_test.go) echoes credentials into every error.
+//     (secrets_test.go) echoes credentials into every error, authServer
+//     (auth_test.go) is an OAuth token endpoint in front of an API.
 //
 // setup's client is admintest's admin. serve's client authenticates with
 // testKey unless the test's options give another credential (options apply
@@ -25,10 +26,9 @@ package admin_test
 // reply is never asked for twice. A test that needs a client serve cannot
 // make (no credential at all, say) takes only the server from serve.
 //
-// Two fixtures of another layer are not client harnesses: authServer
-// (auth_test.go) is an OAuth token endpoint in front of an API, for the
-// token flows; fuzzClient (fuzz_test.go) swaps the network for a
-// RoundTripper so the fuzzer's bytes reach the decoders without a socket.
+// A client that talks to no server, with a RoundTripper in place of the
+// network (fuzzClient in fuzz_test.go, for the fuzzer), is a layer below
+// both harnesses and is made with admin.NewClient directly.
 
 import (
 	"encoding/json"
