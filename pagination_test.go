@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -288,8 +287,7 @@ func TestKongPages(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var seen []string
-	var srvURL string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		seen = append(seen, r.URL.RequestURI())
 		mu.Unlock()
@@ -311,11 +309,7 @@ func TestKongPages(t *testing.T) {
 		default:
 			writeRaw(w, 400, `{"message": "bad offset"}`)
 		}
-	}))
-	t.Cleanup(srv.Close)
-	srvURL = srv.URL
-	c, err := admin.NewClient(admin.WithBaseURL(srvURL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()))
-	require.NoError(t, err)
+	})
 	var ids []string
 	for it, err := range admin.KongAll(context.Background(), c, "admins", "") {
 		require.NoError(t, err)
