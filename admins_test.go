@@ -24,11 +24,8 @@ const (
 	roleJSON = `{"id": "r1", "name": "read-only", "comment": "Read access", "created_at": 1556638385.5, "is_default": false}`
 )
 
-// kongRig is a rig whose client authenticates as a Kong client does.
-func kongRig(t *testing.T, replies ...rigReply) *rig {
-	t.Helper()
-	return newRig(t, replies, admin.WithHeader("Kong-Admin-Token", kongToken))
-}
+// kongAuth is the credential a Kong client sends.
+func kongAuth() admin.Option { return admin.WithHeader("Kong-Admin-Token", kongToken) }
 
 func wantAdmin() admin.Admin {
 	ts := time.Unix(1556638385, 0).UTC()
@@ -42,7 +39,7 @@ func TestAdminsWire(t *testing.T) {
 		CreatedAt: time.Unix(1556638385, 5e8).UTC()}
 	tests := []struct {
 		name   string
-		reply  rigReply
+		reply  reply
 		call   func(context.Context, *admin.Client) (any, error)
 		want   any
 		method string
@@ -50,45 +47,45 @@ func TestAdminsWire(t *testing.T) {
 		query  url.Values
 		body   string
 	}{
-		{"list", rigReply{200, `{"data": [` + adminJSON + `], "next": null}`},
+		{"list", reply{200, `{"data": [` + adminJSON + `], "next": null}`},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.List(ctx, &admin.ListAdminsParams{Size: 1000, Offset: "WyJhMSJd"})
 			}, &admin.Page[admin.Admin]{Data: []admin.Admin{wantAdmin()}},
 			"GET", "/v1/admins", url.Values{"size": {"1000"}, "offset": {"WyJhMSJd"}}, ""},
-		{"list default", rigReply{200, `{"data": [], "next": null}`},
+		{"list default", reply{200, `{"data": [], "next": null}`},
 			func(ctx context.Context, c *admin.Client) (any, error) { return c.Admins.List(ctx, nil) },
 			&admin.Page[admin.Admin]{Data: []admin.Admin{}}, "GET", "/v1/admins", nil, ""},
-		{"invite", rigReply{200, `{"admin": ` + adminJSON + `}`},
+		{"invite", reply{200, `{"admin": ` + adminJSON + `}`},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "test-admin", Email: "test@example.com",
 					CustomID: "ops-1", RBACTokenEnabled: admin.Ptr(false)})
 			}, admin.Ptr(wantAdmin()), "POST", "/v1/admins", nil,
 			`{"username": "test-admin", "email": "test@example.com", "custom_id": "ops-1", "rbac_token_enabled": false}`},
-		{"invite with username only", rigReply{200, `{"admin": ` + adminJSON + `}`},
+		{"invite with username only", reply{200, `{"admin": ` + adminJSON + `}`},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.Invite(ctx, &admin.InviteAdminParams{Username: "test-admin"})
 			}, admin.Ptr(wantAdmin()), "POST", "/v1/admins", nil, `{"username": "test-admin"}`},
-		{"register", rigReply{201, ""},
+		{"register", reply{201, ""},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return nil, c.Admins.Register(ctx, &admin.RegisterAdminParams{Token: "rt_token_1", Username: "test-admin",
 					Email: "test@example.com", Password: "correct horse"})
 			}, nil, "POST", "/v1/admins/register", nil,
 			`{"token": "rt_token_1", "username": "test-admin", "email": "test@example.com", "password": "correct horse"}`},
-		{"request password reset", rigReply{201, ""},
+		{"request password reset", reply{201, ""},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return nil, c.Admins.RequestPasswordReset(ctx, "test@example.com")
 			}, nil, "POST", "/v1/admins/password_resets", nil, `{"email": "test@example.com"}`},
-		{"reset password", rigReply{200, ""},
+		{"reset password", reply{200, ""},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return nil, c.Admins.ResetPassword(ctx, &admin.ResetAdminPasswordParams{Email: "test@example.com",
 					Password: "new password", Token: "reset_token_1"})
 			}, nil, "PATCH", "/v1/admins/password_resets", nil,
 			`{"email": "test@example.com", "password": "new password", "token": "reset_token_1"}`},
-		{"get escapes the name", rigReply{200, adminJSON},
+		{"get escapes the name", reply{200, adminJSON},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.Get(ctx, "kong admin/x?y", nil)
 			}, admin.Ptr(wantAdmin()), "GET", "/v1/admins/kong%20admin%2Fx%3Fy", nil, ""},
-		{"get with register url", rigReply{200, replaceOnce(adminJSON, `"consumer": null`,
+		{"get with register url", reply{200, replaceOnce(adminJSON, `"consumer": null`,
 			`"register_url": "https://manager.example.com/register?token=rt_token_1", "token": "rt_token_1"`)},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.Get(ctx, adminUUID, &admin.GetAdminParams{GenerateRegisterURL: true})
@@ -97,36 +94,36 @@ func TestAdminsWire(t *testing.T) {
 				a.RegisterURL, a.Token = "https://manager.example.com/register?token=rt_token_1", "rt_token_1"
 				return &a
 			}(), "GET", "/v1/admins/" + adminUUID, url.Values{"generate_register_url": {"true"}}, ""},
-		{"get without register url", rigReply{200, adminJSON},
+		{"get without register url", reply{200, adminJSON},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.Get(ctx, "test-admin", &admin.GetAdminParams{})
 			}, admin.Ptr(wantAdmin()), "GET", "/v1/admins/test-admin", nil, ""},
-		{"update", rigReply{200, adminJSON},
+		{"update", reply{200, adminJSON},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.Update(ctx, "test-admin", &admin.UpdateAdminParams{Username: admin.Ptr("test-admin"),
 					Email: admin.Ptr("new@example.com"), CustomID: admin.Ptr("ops-2")})
 			}, admin.Ptr(wantAdmin()), "PATCH", "/v1/admins/test-admin", nil,
 			`{"username": "test-admin", "email": "new@example.com", "custom_id": "ops-2"}`},
-		{"delete", rigReply{204, ""},
+		{"delete", reply{204, ""},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return nil, c.Admins.Delete(ctx, "test-admin")
 			},
 			nil, "DELETE", "/v1/admins/test-admin", nil, ""},
-		{"list roles", rigReply{200, `{"roles": [` + roleJSON + `]}`},
+		{"list roles", reply{200, `{"roles": [` + roleJSON + `]}`},
 			func(ctx context.Context, c *admin.Client) (any, error) { return c.Admins.ListRoles(ctx, "test-admin") },
 			[]admin.AdminRole{role}, "GET", "/v1/admins/test-admin/roles", nil, ""},
-		{"list no roles", rigReply{200, `{"roles": []}`},
+		{"list no roles", reply{200, `{"roles": []}`},
 			func(ctx context.Context, c *admin.Client) (any, error) { return c.Admins.ListRoles(ctx, "test-admin") },
 			[]admin.AdminRole{}, "GET", "/v1/admins/test-admin/roles", nil, ""},
-		{"add roles", rigReply{201, `{"roles": [` + roleJSON + `]}`},
+		{"add roles", reply{201, `{"roles": [` + roleJSON + `]}`},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return c.Admins.AddRoles(ctx, "test-admin", "read-only", "super admin")
 			}, []admin.AdminRole{role}, "POST", "/v1/admins/test-admin/roles", nil, `{"roles": "read-only,super admin"}`},
-		{"remove roles sends a body on DELETE", rigReply{204, ""},
+		{"remove roles sends a body on DELETE", reply{204, ""},
 			func(ctx context.Context, c *admin.Client) (any, error) {
 				return nil, c.Admins.RemoveRoles(ctx, "test-admin", "read-only", "admin")
 			}, nil, "DELETE", "/v1/admins/test-admin/roles", nil, `{"roles": "read-only,admin"}`},
-		{"list workspaces", rigReply{200, `[{"id": "w1", "name": "default", "comment": null, "created_at": 1.706598432e+09,
+		{"list workspaces", reply{200, `[{"id": "w1", "name": "default", "comment": null, "created_at": 1.706598432e+09,
 			"config": {"portal": true, "portal_auto_approve": false, "portal_auth": "basic"},
 			"meta": {"color": "#ffcc00", "thumbnail": null}}]`},
 			func(ctx context.Context, c *admin.Client) (any, error) {
@@ -139,15 +136,16 @@ func TestAdminsWire(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := kongRig(t, tt.reply)
-			got, err := tt.call(t.Context(), r.client)
+			s := script(t, tt.reply)
+			_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+			got, err := tt.call(t.Context(), c)
 			require.NoError(t, err)
 			if tt.want != nil {
 				assert.Equal(t, tt.want, got)
 			}
-			q := r.expect(tt.method, tt.path, tt.query, tt.body)
+			q := s.expect(tt.method, tt.path, tt.query, tt.body)
 			assert.Equal(t, kongToken, q.Header.Get("Kong-Admin-Token"))
-			r.none()
+			s.none()
 		})
 	}
 }
@@ -290,13 +288,14 @@ func TestAdminsInvalidParams(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := kongRig(t)
-			err := tt.call(t.Context(), r.client.Admins)
+			s := script(t)
+			_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+			err := tt.call(t.Context(), c.Admins)
 			require.ErrorIs(t, err, admin.ErrInvalidParams)
 			var pe *admin.ParamError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tt.field, pe.Field)
-			r.none()
+			s.none()
 		})
 	}
 }
@@ -305,17 +304,19 @@ func TestAdminsErrors(t *testing.T) {
 	t.Parallel()
 	t.Run("duplicate invite", func(t *testing.T) {
 		t.Parallel()
-		r := kongRig(t, rigReply{409, `{"message": "user already exists with same username, email, or custom_id"}`})
-		_, err := r.client.Admins.Invite(t.Context(), &admin.InviteAdminParams{Username: "test-admin"})
+		s := script(t, reply{409, `{"message": "user already exists with same username, email, or custom_id"}`})
+		_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+		_, err := c.Admins.Invite(t.Context(), &admin.InviteAdminParams{Username: "test-admin"})
 		require.ErrorIs(t, err, admin.ErrConflict)
 		assert.NotErrorIs(t, err, admin.ErrPossiblyApplied)
 		assert.Contains(t, err.Error(), "user already exists with same username, email, or custom_id")
 	})
 	t.Run("unique constraint violation", func(t *testing.T) {
 		t.Parallel()
-		r := kongRig(t, rigReply{409, `{"code": 5, "name": "unique constraint violation",
+		s := script(t, reply{409, `{"code": 5, "name": "unique constraint violation",
 			"message": "UNIQUE violation detected on '{username=\"test-admin\"}'", "fields": {"username": "test-admin"}}`})
-		_, err := r.client.Admins.Invite(t.Context(), &admin.InviteAdminParams{Username: "test-admin"})
+		_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+		_, err := c.Admins.Invite(t.Context(), &admin.InviteAdminParams{Username: "test-admin"})
 		require.ErrorIs(t, err, admin.ErrConflict)
 		var e *admin.Error
 		require.ErrorAs(t, err, &e)
@@ -324,8 +325,9 @@ func TestAdminsErrors(t *testing.T) {
 	})
 	t.Run("missing admin", func(t *testing.T) {
 		t.Parallel()
-		r := kongRig(t, rigReply{404, `{"message": "Not found"}`})
-		_, err := r.client.Admins.Get(t.Context(), "nobody", nil)
+		s := script(t, reply{404, `{"message": "Not found"}`})
+		_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+		_, err := c.Admins.Get(t.Context(), "nobody", nil)
 		require.ErrorIs(t, err, admin.ErrNotFound)
 		var e *admin.Error
 		require.ErrorAs(t, err, &e)
@@ -334,8 +336,9 @@ func TestAdminsErrors(t *testing.T) {
 	})
 	t.Run("bad registration token", func(t *testing.T) {
 		t.Parallel()
-		r := kongRig(t, rigReply{401, `{"message": "Unauthorized"}`})
-		err := r.client.Admins.Register(t.Context(), &admin.RegisterAdminParams{Token: "rt_wrong_token",
+		s := script(t, reply{401, `{"message": "Unauthorized"}`})
+		_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+		err := c.Admins.Register(t.Context(), &admin.RegisterAdminParams{Token: "rt_wrong_token",
 			Username: "u", Email: "u@example.com", Password: "my password 1"})
 		require.ErrorIs(t, err, admin.ErrUnauthorized)
 		assert.NotContains(t, err.Error(), "rt_wrong_token")
@@ -343,8 +346,9 @@ func TestAdminsErrors(t *testing.T) {
 	})
 	t.Run("server refuses empty roles", func(t *testing.T) {
 		t.Parallel()
-		r := kongRig(t, rigReply{400, `{"message": "must provide >= 1 role"}`})
-		_, err := r.client.Admins.AddRoles(t.Context(), "a", "ghost")
+		s := script(t, reply{400, `{"message": "must provide >= 1 role"}`})
+		_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+		_, err := c.Admins.AddRoles(t.Context(), "a", "ghost")
 		require.ErrorIs(t, err, admin.ErrBadRequest)
 		assert.Contains(t, err.Error(), "must provide >= 1 role")
 	})
@@ -354,64 +358,64 @@ func TestAdminsInvalidResponses(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
-		reply   rigReply
+		reply   reply
 		call    func(context.Context, *admin.AdminsService) error
 		applied bool
 	}{
-		{"invite without envelope", rigReply{200, adminJSON}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"invite without envelope", reply{200, adminJSON}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.Invite(ctx, &admin.InviteAdminParams{Username: "a"})
 			return err
 		}, true},
-		{"invite with null admin", rigReply{200, `{"admin": null}`}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"invite with null admin", reply{200, `{"admin": null}`}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.Invite(ctx, &admin.InviteAdminParams{Username: "a"})
 			return err
 		}, true},
-		{"get without id", rigReply{200, `{"username": "a", "status": 0}`}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"get without id", reply{200, `{"username": "a", "status": 0}`}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.Get(ctx, "a", nil)
 			return err
 		}, false},
-		{"get without status", rigReply{200, `{"id": "x", "username": "a"}`}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"get without status", reply{200, `{"id": "x", "username": "a"}`}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.Get(ctx, "a", nil)
 			return err
 		}, false},
-		{"get with a status name", rigReply{200, replaceOnce(adminJSON, `"status": 4`, `"status": "active"`)},
+		{"get with a status name", reply{200, replaceOnce(adminJSON, `"status": 4`, `"status": "active"`)},
 			func(ctx context.Context, s *admin.AdminsService) error {
 				_, err := s.Get(ctx, "a", nil)
 				return err
 			}, false},
-		{"get with a string timestamp", rigReply{200, replaceOnce(adminJSON, `"created_at": 1556638385`, `"created_at": "1556638385"`)},
+		{"get with a string timestamp", reply{200, replaceOnce(adminJSON, `"created_at": 1556638385`, `"created_at": "1556638385"`)},
 			func(ctx context.Context, s *admin.AdminsService) error {
 				_, err := s.Get(ctx, "a", nil)
 				return err
 			}, false},
-		{"update wrapped in an envelope", rigReply{200, `{"admin": ` + adminJSON + `}`},
+		{"update wrapped in an envelope", reply{200, `{"admin": ` + adminJSON + `}`},
 			func(ctx context.Context, s *admin.AdminsService) error {
 				_, err := s.Update(ctx, "a", &admin.UpdateAdminParams{})
 				return err
 			}, true},
-		{"add roles without roles", rigReply{201, `{}`}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"add roles without roles", reply{201, `{}`}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.AddRoles(ctx, "a", "r")
 			return err
 		}, true},
-		{"list roles without roles", rigReply{200, `{"roles": null}`}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"list roles without roles", reply{200, `{"roles": null}`}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.ListRoles(ctx, "a")
 			return err
 		}, false},
-		{"workspaces as an object", rigReply{200, `{"id": "w1", "name": "default"}`},
+		{"workspaces as an object", reply{200, `{"id": "w1", "name": "default"}`},
 			func(ctx context.Context, s *admin.AdminsService) error {
 				_, err := s.ListWorkspaces(ctx, "a")
 				return err
 			}, false},
-		{"workspaces null", rigReply{200, `null`}, func(ctx context.Context, s *admin.AdminsService) error {
+		{"workspaces null", reply{200, `null`}, func(ctx context.Context, s *admin.AdminsService) error {
 			_, err := s.ListWorkspaces(ctx, "a")
 			return err
 		}, false},
-		{"list item without id", rigReply{200, `{"data": [{"username": "a", "status": 0}], "next": null}`},
+		{"list item without id", reply{200, `{"data": [{"username": "a", "status": 0}], "next": null}`},
 			func(ctx context.Context, s *admin.AdminsService) error {
 				_, err := s.List(ctx, nil)
 				return err
 			}, false},
-		{"list next without offset", rigReply{200, `{"data": [` + adminJSON + `], "next": "/admins?size=1"}`},
+		{"list next without offset", reply{200, `{"data": [` + adminJSON + `], "next": "/admins?size=1"}`},
 			func(ctx context.Context, s *admin.AdminsService) error {
 				_, err := s.List(ctx, nil)
 				return err
@@ -420,11 +424,12 @@ func TestAdminsInvalidResponses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := kongRig(t, tt.reply)
-			err := tt.call(t.Context(), r.client.Admins)
+			s := script(t, tt.reply)
+			_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+			err := tt.call(t.Context(), c.Admins)
 			require.ErrorIs(t, err, admin.ErrInvalidResponse)
 			assert.Equal(t, tt.applied, errors.Is(err, admin.ErrPossiblyApplied))
-			r.next()
+			s.next()
 		})
 	}
 }
@@ -434,27 +439,28 @@ func TestAdminsAllKongPagination(t *testing.T) {
 	item := func(n string) string {
 		return replaceOnce(adminJSON, adminUUID, "00000000-0000-0000-0000-00000000000"+n)
 	}
-	r := kongRig(t,
+	s := script(t,
 		// offset and next both present: offset wins.
-		rigReply{200, `{"data": [` + item("1") + `,` + item("2") + `], "next": "/v1/admins?offset=ignored&size=2", "offset": "T2Zmc2V0MQ=="}`},
+		reply{200, `{"data": [` + item("1") + `,` + item("2") + `], "next": "/v1/admins?offset=ignored&size=2", "offset": "T2Zmc2V0MQ=="}`},
 		// only next, as a path from the host's root on another prefix.
-		rigReply{200, `{"data": [` + item("3") + `], "next": "/admins?offset=b2Zm%2Bc2V0Mg%3D%3D&size=2"}`},
+		reply{200, `{"data": [` + item("3") + `], "next": "/admins?offset=b2Zm%2Bc2V0Mg%3D%3D&size=2"}`},
 		// only next, as an absolute URL of another host: only its offset is used.
-		rigReply{200, `{"data": [` + item("4") + `], "next": "https://kong.example:8001/admins?size=2&offset=o3"}`},
+		reply{200, `{"data": [` + item("4") + `], "next": "https://kong.example:8001/admins?size=2&offset=o3"}`},
 		// the last page: no offset, next null.
-		rigReply{200, `{"data": [` + item("5") + `], "next": null}`},
+		reply{200, `{"data": [` + item("5") + `], "next": null}`},
 	)
+	_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
 	var ids []string
-	for a, err := range r.client.Admins.All(t.Context(), &admin.ListAdminsParams{Size: 2}) {
+	for a, err := range c.Admins.All(t.Context(), &admin.ListAdminsParams{Size: 2}) {
 		require.NoError(t, err)
 		ids = append(ids, a.ID[len(a.ID)-1:])
 	}
 	assert.Equal(t, []string{"1", "2", "3", "4", "5"}, ids)
-	r.expect("GET", "/v1/admins", url.Values{"size": {"2"}}, "")
-	r.expect("GET", "/v1/admins", url.Values{"size": {"2"}, "offset": {"T2Zmc2V0MQ=="}}, "")
-	r.expect("GET", "/v1/admins", url.Values{"size": {"2"}, "offset": {"b2Zm+c2V0Mg=="}}, "")
-	r.expect("GET", "/v1/admins", url.Values{"size": {"2"}, "offset": {"o3"}}, "")
-	r.none()
+	s.expect("GET", "/v1/admins", url.Values{"size": {"2"}}, "")
+	s.expect("GET", "/v1/admins", url.Values{"size": {"2"}, "offset": {"T2Zmc2V0MQ=="}}, "")
+	s.expect("GET", "/v1/admins", url.Values{"size": {"2"}, "offset": {"b2Zm+c2V0Mg=="}}, "")
+	s.expect("GET", "/v1/admins", url.Values{"size": {"2"}, "offset": {"o3"}}, "")
+	s.none()
 }
 
 func TestAdminsListPage(t *testing.T) {
@@ -470,8 +476,9 @@ func TestAdminsListPage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := kongRig(t, rigReply{200, tt.body})
-			p, err := r.client.Admins.List(t.Context(), &admin.ListAdminsParams{Size: 1})
+			s := script(t, reply{200, tt.body})
+			_, c := serve(t, s.ServeHTTP, oneShot(kongAuth())...)
+			p, err := c.Admins.List(t.Context(), &admin.ListAdminsParams{Size: 1})
 			require.NoError(t, err)
 			assert.Equal(t, []admin.Admin{wantAdmin()}, p.Data)
 			assert.Equal(t, tt.next, p.NextCursor)

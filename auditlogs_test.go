@@ -103,16 +103,16 @@ func TestAuditLogsInvalidParams(t *testing.T) {
 
 // auditPages serves seven events, evt_1 to evt_7, oldest first, three to a
 // page; the cursor is the id of the last event of the page before.
-func auditPages(r stubRequest) (int, string) {
+func auditPages(r wireRequest) reply {
 	first := 1
-	switch r.Query {
+	switch r.RawQuery {
 	case "limit=3&user_id=usr_9":
 	case "limit=3&user_id=usr_9&cursor=evt_3":
 		first = 4
 	case "limit=3&user_id=usr_9&cursor=evt_6":
 		first = 7
 	default:
-		return 400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`
+		return reply{400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`}
 	}
 	var data string
 	last := min(first+2, 7)
@@ -124,9 +124,9 @@ func auditPages(r stubRequest) (int, string) {
 			`"ip":"127.0.0.1","created_at":"2025-01-15T09:30:0%dZ","metadata":{}}`, i, i)
 	}
 	if last == 7 {
-		return 200, `{"data":[` + data + `],"meta":{"next_cursor":null,"has_more":false}}`
+		return reply{200, `{"data":[` + data + `],"meta":{"next_cursor":null,"has_more":false}}`}
 	}
-	return 200, fmt.Sprintf(`{"data":[%s],"meta":{"next_cursor":"evt_%d","has_more":true}}`, data, last)
+	return reply{200, fmt.Sprintf(`{"data":[%s],"meta":{"next_cursor":"evt_%d","has_more":true}}`, data, last)}
 }
 
 func eventIDs(t *testing.T, seq func(func(admin.AuditEvent, error) bool)) []string {
@@ -143,14 +143,15 @@ func TestAuditLogsAll(t *testing.T) {
 	t.Parallel()
 	t.Run("every page oldest first", func(t *testing.T) {
 		t.Parallel()
-		stub, c := newStub(t, auditPages)
+		s := respond(t, auditPages)
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
 		ids := eventIDs(t, c.AuditLogs.All(t.Context(), &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3}))
 		assert.Equal(t, []string{"evt_1", "evt_2", "evt_3", "evt_4", "evt_5", "evt_6", "evt_7"}, ids)
-		assert.Len(t, stub.requests(), 3)
+		assert.Len(t, s.requests(), 3)
 	})
 	t.Run("export in pieces resumes from the last cursor", func(t *testing.T) {
 		t.Parallel()
-		_, c := newStub(t, auditPages)
+		_, c := serve(t, respond(t, auditPages).ServeHTTP, oneShot()...)
 		p := &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3}
 		var ids []string
 		for {
@@ -169,16 +170,17 @@ func TestAuditLogsAll(t *testing.T) {
 	})
 	t.Run("all from a saved cursor", func(t *testing.T) {
 		t.Parallel()
-		stub, c := newStub(t, auditPages)
+		s := respond(t, auditPages)
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
 		ids := eventIDs(t, c.AuditLogs.All(t.Context(), &admin.ListAuditLogsParams{UserID: "usr_9", Limit: 3, Cursor: "evt_3"}))
 		assert.Equal(t, []string{"evt_4", "evt_5", "evt_6", "evt_7"}, ids)
-		reqs := stub.requests()
+		reqs := s.requests()
 		require.Len(t, reqs, 2)
-		assert.Equal(t, "limit=3&user_id=usr_9&cursor=evt_3", reqs[0].Query)
+		assert.Equal(t, "limit=3&user_id=usr_9&cursor=evt_3", reqs[0].RawQuery)
 	})
 	t.Run("a page without a cursor is an invalid response", func(t *testing.T) {
 		t.Parallel()
-		_, c := newStub(t, fixed(200, `{"data":[{"id":"evt_1","action":"user.create"}],"meta":{"next_cursor":null,"has_more":true}}`))
+		_, c := serve(t, fixed(t, 200, `{"data":[{"id":"evt_1","action":"user.create"}],"meta":{"next_cursor":null,"has_more":true}}`).ServeHTTP, oneShot()...)
 		var errs []error
 		for _, err := range c.AuditLogs.All(t.Context(), nil) {
 			require.Error(t, err)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,10 +24,10 @@ const (
 	testClientSecret = "client-secret-0123456789"
 )
 
-// authServer is an API and an OAuth2 token endpoint on one httptest server.
+// authServer is an API and an OAuth2 token endpoint behind one handler,
+// for serve.
 type authServer struct {
 	t         *testing.T
-	srv       *httptest.Server
 	tokenReqs atomic.Int32
 	apiReqs   atomic.Int32
 	expiresIn int
@@ -43,32 +42,29 @@ type authServer struct {
 	bodies []string // the body of every API request
 }
 
-// newAuthServer starts an authServer after configure has set it up.
+// newAuthServer returns an authServer after configure has set it up.
 func newAuthServer(t *testing.T, configure ...func(*authServer)) *authServer {
 	a := &authServer{t: t, expiresIn: 3600}
 	for _, f := range configure {
 		f(a)
 	}
-	h := http.HandlerFunc(a.handle)
-	if a.api != nil {
-		h = func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == "/v1/oauth/token" {
-				a.token(w, r)
-				return
-			}
-			a.api(w, r)
-		}
-	}
-	a.srv = httptest.NewServer(h)
-	t.Cleanup(a.srv.Close)
 	return a
 }
 
-func (a *authServer) handle(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/v1/oauth/token" {
+// ServeHTTP answers the token endpoint, /v1/oauth/token, with token and
+// the rest with api if it is set, handle otherwise.
+func (a *authServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/v1/oauth/token":
 		a.token(w, r)
-		return
+	case a.api != nil:
+		a.api(w, r)
+	default:
+		a.handle(w, r)
 	}
+}
+
+func (a *authServer) handle(w http.ResponseWriter, r *http.Request) {
 	a.apiReqs.Add(1)
 	body, _ := io.ReadAll(r.Body)
 	auth := r.Header.Get("Authorization")
@@ -113,13 +109,6 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 	a.issued = append(a.issued, tok)
 	a.mu.Unlock()
 	writeJSON(w, 200, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": a.expiresIn})
-}
-
-func (a *authServer) client(t *testing.T, opts ...admin.Option) *admin.Client {
-	base := []admin.Option{admin.WithBaseURL(a.srv.URL + "/v1"), admin.WithRetry(fastRetry())}
-	c, err := admin.NewClient(append(base, opts...)...)
-	require.NoError(t, err)
-	return c
 }
 
 func (a *authServer) authHeaders() []string {
@@ -196,7 +185,7 @@ func TestTokenSource(t *testing.T) {
 			t.Parallel()
 			a := newAuthServer(t, func(a *authServer) { a.accept = func(tok string) bool { return strings.HasPrefix(tok, "src-token-") } })
 			src := &countingSource{ttl: tt.ttl}
-			c := a.client(t, admin.WithTokenSource(src))
+			_, c := serve(t, a.ServeHTTP, admin.WithTokenSource(src))
 			for range 3 {
 				_, err := c.Users.Get(context.Background(), "usr_1")
 				require.NoError(t, err)
@@ -210,7 +199,7 @@ func TestTokenSource(t *testing.T) {
 func TestStaticTokenSourceRejected(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t, func(a *authServer) { a.accept = func(string) bool { return false } })
-	c := a.client(t, admin.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "static-token-value"})))
+	_, c := serve(t, a.ServeHTTP, admin.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "static-token-value"})))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrUnauthorized)
 	assert.Equal(t, int32(1), a.apiReqs.Load(), "the same token again is not worth a retry")
@@ -220,7 +209,7 @@ func TestStaticTokenSourceRejected(t *testing.T) {
 func TestClientCredentials(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t)
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""))
 	assert.Zero(t, a.tokenReqs.Load(), "NewClient does no I/O")
 	for range 5 {
 		_, err := c.Users.Get(context.Background(), "usr_1")
@@ -235,9 +224,8 @@ func TestClientCredentials(t *testing.T) {
 func TestClientCredentialsExplicitTokenURL(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t)
-	other := httptest.NewServer(http.HandlerFunc(a.token))
-	t.Cleanup(other.Close)
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, other.URL+"/token"))
+	other, _ := serve(t, a.token)
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, other.URL+"/token"))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.NoError(t, err)
 	assert.Equal(t, int32(1), a.tokenReqs.Load())
@@ -247,7 +235,7 @@ func TestClientCredentialsExpiredTokenRefetched(t *testing.T) {
 	t.Parallel()
 	// A token within oauth2's expiry margin is stale as soon as it arrives.
 	a := newAuthServer(t, func(a *authServer) { a.expiresIn = 1 })
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""))
 	for range 3 {
 		_, err := c.Users.Get(context.Background(), "usr_1")
 		require.NoError(t, err)
@@ -258,7 +246,7 @@ func TestClientCredentialsExpiredTokenRefetched(t *testing.T) {
 func TestRejectedTokenRefreshedOnce(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t, func(a *authServer) { a.accept = func(tok string) bool { return tok == "access-token-2" } })
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""))
 	u, err := c.Users.Create(context.Background(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
 	require.NoError(t, err)
 	assert.Equal(t, "usr_1", u.ID)
@@ -278,7 +266,7 @@ func TestRejectedTokenRefreshedOnce(t *testing.T) {
 func TestRejectedTokenRetriedOnlyOnce(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t, func(a *authServer) { a.accept = func(string) bool { return false } })
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrUnauthorized)
 	var e *admin.Error
@@ -291,7 +279,7 @@ func TestRejectedTokenRetriedOnlyOnce(t *testing.T) {
 func TestTokenEndpointRefuses(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t)
-	c := a.client(t, admin.WithClientCredentials(testClientID, "wrong-secret-0123456789", ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, "wrong-secret-0123456789", ""))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrUnauthorized)
 	var e *admin.Error
@@ -307,13 +295,12 @@ func TestTokenEndpointRefuses(t *testing.T) {
 func TestTokenEndpointDown(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int32
-	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	tokens, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		writeRaw(w, 503, `{"error": "temporarily_unavailable"}`)
-	}))
-	t.Cleanup(tokens.Close)
+	})
 	a := newAuthServer(t)
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, tokens.URL+"/token"))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, tokens.URL+"/token"))
 	_, err := c.Users.Create(context.Background(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
 	require.ErrorIs(t, err, admin.ErrServer)
 	assert.NotErrorIs(t, err, admin.ErrPossiblyApplied, "the change was never sent")
@@ -328,7 +315,7 @@ func TestTokenScrubbedFromErrors(t *testing.T) {
 			writeJSON(w, 403, map[string]any{"error": map[string]any{"code": "forbidden", "message": "token " + r.Header.Get("Authorization") + " may not"}})
 		}
 	})
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrForbidden)
 	assert.NotContains(t, err.Error(), "access-token-1")
@@ -337,7 +324,7 @@ func TestTokenScrubbedFromErrors(t *testing.T) {
 func TestConcurrentRejectionsRefreshOnce(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t, func(a *authServer) { a.accept = func(tok string) bool { return tok == "access-token-2" } })
-	c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""))
+	_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""))
 	// Fetch the first token before the crowd arrives.
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.NoError(t, err)
@@ -360,17 +347,17 @@ func (f tokenFunc) Token() (*oauth2.Token, error) { return f() }
 func TestTokenSourceFailures(t *testing.T) {
 	t.Parallel()
 	a := newAuthServer(t)
-	c := a.client(t, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return &oauth2.Token{}, nil })))
+	_, c := serve(t, a.ServeHTTP, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return &oauth2.Token{}, nil })))
 	err := c.Users.Delete(context.Background(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrInvalidResponse, "a token source without a token")
 	assert.NotErrorIs(t, err, admin.ErrPossiblyApplied)
 
-	c = a.client(t, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, nil })))
+	_, c = serve(t, a.ServeHTTP, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, nil })))
 	_, err = c.Users.Get(context.Background(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrInvalidResponse)
 
 	boom := fmt.Errorf("no credentials configured")
-	c = a.client(t, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, boom })))
+	_, c = serve(t, a.ServeHTTP, admin.WithTokenSource(tokenFunc(func() (*oauth2.Token, error) { return nil, boom })))
 	err = c.Users.Delete(context.Background(), "usr_1")
 	var e *admin.Error
 	require.ErrorAs(t, err, &e)
@@ -388,7 +375,7 @@ func TestTokenRefreshIsAnAttempt(t *testing.T) {
 	for _, retry := range []admin.Option{admin.WithRetry(fastRetry()), admin.WithoutRetries()} {
 		a := newAuthServer(t, func(a *authServer) { a.accept = func(tok string) bool { return tok == "access-token-2" } })
 		lim, obs, logs := new(countingLimiter), new(watcher), new(recorder)
-		c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""), retry,
+		_, c := serve(t, a.ServeHTTP, admin.WithClientCredentials(testClientID, testClientSecret, ""), retry,
 			admin.WithLimiter(lim), admin.WithObserver(obs), admin.WithLogger(slog.New(logs)))
 		var resp admin.Response
 		_, err := c.Users.Get(admin.CaptureResponse(context.Background(), &resp), "usr_1")

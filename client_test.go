@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,45 +21,6 @@ import (
 
 	admin "github.com/admin/api-go"
 )
-
-// testKey is the API key the edge-case tests authenticate with.
-const testKey = "sk_test_0123456789abcdefSECRET"
-
-// fastRetry is a retry policy with millisecond waits, so that retry tests
-// run quickly.
-func fastRetry() admin.RetryPolicy {
-	return admin.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}
-}
-
-// serve starts an httptest server running h and returns it with a client
-// that talks to it under /v1 with testKey and fastRetry. opts are applied
-// after those.
-func serve(t *testing.T, h http.HandlerFunc, opts ...admin.Option) (*httptest.Server, *admin.Client) {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	base := []admin.Option{admin.WithBaseURL(srv.URL + "/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry())}
-	c, err := admin.NewClient(append(base, opts...)...)
-	require.NoError(t, err)
-	return srv, c
-}
-
-// writeJSON answers status with v as JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	if w.Header().Get("X-Request-Id") == "" {
-		w.Header().Set("X-Request-Id", "req_test")
-	}
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// writeRaw answers status with body as it is.
-func writeRaw(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
-}
 
 // testUser is a user as the server sends it.
 func testUser(id string) map[string]any {

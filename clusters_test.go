@@ -83,12 +83,12 @@ func TestClustersInvalidParams(t *testing.T) {
 
 func TestClustersAllRejectsARepeatedItem(t *testing.T) {
 	t.Parallel()
-	_, c := newStub(t, func(r stubRequest) (int, string) {
-		if r.Query == "cursor=c2" {
-			return 200, `{"data":[` + clusterJSON + `],"meta":{"next_cursor":null,"has_more":false}}`
+	_, c := serve(t, respond(t, func(r wireRequest) reply {
+		if r.RawQuery == "cursor=c2" {
+			return reply{200, `{"data":[` + clusterJSON + `],"meta":{"next_cursor":null,"has_more":false}}`}
 		}
-		return 200, `{"data":[` + clusterJSON + `],"meta":{"next_cursor":"c2","has_more":true}}`
-	})
+		return reply{200, `{"data":[` + clusterJSON + `],"meta":{"next_cursor":"c2","has_more":true}}`}
+	}).ServeHTTP, oneShot()...)
 	var n int
 	var errs []error
 	for _, err := range c.Clusters.All(t.Context(), nil) {

@@ -22,36 +22,36 @@ func TestUnknownValuesAreSent(t *testing.T) {
 	const auditor, suspended = admin.Role("auditor"), admin.UserStatus("suspended")
 	tests := []struct {
 		name   string
-		reply  rigReply
+		reply  reply
 		call   func(context.Context, *admin.Client) error
 		method string
 		path   string
 		query  url.Values
 		body   string
 	}{
-		{"Users.List", rigReply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
+		{"Users.List", reply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
 			func(ctx context.Context, c *admin.Client) error {
 				_, err := c.Users.List(ctx, &admin.ListUsersParams{Role: auditor, Status: suspended})
 				return err
 			}, "GET", "/v1/users", url.Values{"role": {"auditor"}, "status": {"suspended"}}, ""},
-		{"Users.Create", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"Users.Create", reply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann", Email: "ann@example.com", Role: auditor})
 			return err
 		}, "POST", "/v1/users", nil, `{"name": "Ann", "email": "ann@example.com", "role": "auditor"}`},
-		{"Users.Update", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"Users.Update", reply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Role: admin.Ptr(auditor), Status: admin.Ptr(suspended)})
 			return err
 		}, "PATCH", "/v1/users/usr_1", nil, `{"role": "auditor", "status": "suspended"}`},
-		{"Groups.List", rigReply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
+		{"Groups.List", reply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
 			func(ctx context.Context, c *admin.Client) error {
 				_, err := c.Groups.List(ctx, &admin.ListGroupsParams{Role: auditor})
 				return err
 			}, "GET", "/v1/groups", url.Values{"role": {"auditor"}}, ""},
-		{"Groups.Create", rigReply{201, groupJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"Groups.Create", reply{201, groupJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Groups.Create(ctx, &admin.CreateGroupParams{Name: "g", Roles: []admin.Role{admin.RoleViewer, auditor}})
 			return err
 		}, "POST", "/v1/groups", nil, `{"name": "g", "roles": ["viewer", "auditor"]}`},
-		{"Groups.Update", rigReply{200, groupJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"Groups.Update", reply{200, groupJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Groups.Update(ctx, "g", &admin.UpdateGroupParams{Roles: []admin.Role{auditor}})
 			return err
 		}, "PUT", "/v1/groups/g", nil, `{"roles": ["auditor"]}`},
@@ -59,9 +59,10 @@ func TestUnknownValuesAreSent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{tt.reply})
-			require.NoError(t, tt.call(t.Context(), r.client))
-			r.expect(tt.method, tt.path, tt.query, tt.body)
+			s := script(t, tt.reply)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			require.NoError(t, tt.call(t.Context(), c))
+			s.expect(tt.method, tt.path, tt.query, tt.body)
 		})
 	}
 }
@@ -135,8 +136,9 @@ func TestUnknownValuesAreDecoded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{{200, tt.reply}})
-			tt.check(t, r.client)
+			s := script(t, reply{200, tt.reply})
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			tt.check(t, c)
 		})
 	}
 }

@@ -3,10 +3,7 @@ package admin_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,59 +13,6 @@ import (
 	admin "github.com/admin/api-go"
 	"github.com/admin/api-go/admintest"
 )
-
-// stubRequest is one request a stub server received.
-type stubRequest struct {
-	Method string
-	Path   string // escaped path, as sent
-	Query  string // raw query
-	Body   string
-}
-
-// stubServer answers each request with respond and records it.
-type stubServer struct {
-	mu   sync.Mutex
-	reqs []stubRequest
-}
-
-// requests returns a copy of the requests received so far.
-func (s *stubServer) requests() []stubRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]stubRequest(nil), s.reqs...)
-}
-
-// newStub starts an httptest server answering with respond (status and
-// JSON body; "" sends no body) and a client of it that neither retries nor
-// rate-limits. Both are closed when the test ends.
-func newStub(t *testing.T, respond func(stubRequest) (int, string)) (*stubServer, *admin.Client) {
-	t.Helper()
-	s := &stubServer{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		req := stubRequest{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Body: string(b)}
-		s.mu.Lock()
-		s.reqs = append(s.reqs, req)
-		s.mu.Unlock()
-		status, body := respond(req)
-		w.Header().Set("X-Request-Id", "req_stub")
-		if body != "" {
-			w.Header().Set("Content-Type", "application/json")
-		}
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey("sk_test_stubkey123"),
-		admin.WithoutRetries(), admin.WithoutRateLimit())
-	require.NoError(t, err)
-	return s, c
-}
-
-// fixed answers every request with status and body.
-func fixed(status int, body string) func(stubRequest) (int, string) {
-	return func(stubRequest) (int, string) { return status, body }
-}
 
 // wireCase is one call checked against the exact request it sends and the
 // value it decodes from a representative response.
@@ -84,21 +28,22 @@ type wireCase struct {
 	check    func(t *testing.T, got any)
 }
 
-// runWireCases runs each case against its own stub server.
+// runWireCases runs each case against its own server.
 func runWireCases(t *testing.T, cases []wireCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			stub, c := newStub(t, fixed(tc.status, tc.response))
+			s := fixed(t, tc.status, tc.response)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
 			got, err := tc.call(t.Context(), c)
 			require.NoError(t, err)
-			reqs := stub.requests()
+			reqs := s.requests()
 			require.Len(t, reqs, 1)
 			r := reqs[0]
 			assert.Equal(t, tc.method, r.Method)
 			assert.Equal(t, tc.path, r.Path)
-			assert.Equal(t, tc.query, r.Query)
+			assert.Equal(t, tc.query, r.RawQuery)
 			if tc.body == "" {
 				assert.Empty(t, r.Body)
 			} else {
@@ -125,13 +70,14 @@ func runParamCases(t *testing.T, cases []paramCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			stub, c := newStub(t, fixed(http.StatusOK, `{}`))
+			s := fixed(t, http.StatusOK, `{}`)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
 			err := tc.call(t.Context(), c)
 			require.ErrorIs(t, err, admin.ErrInvalidParams)
 			var pe *admin.ParamError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tc.field, pe.Field)
-			assert.Empty(t, stub.requests())
+			assert.Empty(t, s.requests())
 		})
 	}
 }
@@ -342,20 +288,20 @@ func TestGroupsInvalidParams(t *testing.T) {
 
 // memberPages serves the members of group "ops" as three pages:
 // usr_1 usr_2 | usr_3 usr_4 | usr_5.
-func memberPages(r stubRequest) (int, string) {
+func memberPages(r wireRequest) reply {
 	user := func(id string) string {
 		return `{"id":"` + id + `","name":"n","email":"e@example.com","role":"viewer","status":"active","groups":["ops"],` +
 			`"created_at":"2025-01-15T09:30:00Z","updated_at":"2025-01-15T09:30:00Z","last_login_at":null}`
 	}
-	switch r.Query {
+	switch r.RawQuery {
 	case "limit=2":
-		return 200, `{"data":[` + user("usr_1") + `,` + user("usr_2") + `],"meta":{"next_cursor":"c2","has_more":true}}`
+		return reply{200, `{"data":[` + user("usr_1") + `,` + user("usr_2") + `],"meta":{"next_cursor":"c2","has_more":true}}`}
 	case "limit=2&cursor=c2":
-		return 200, `{"data":[` + user("usr_3") + `,` + user("usr_4") + `],"meta":{"next_cursor":"c3","has_more":true}}`
+		return reply{200, `{"data":[` + user("usr_3") + `,` + user("usr_4") + `],"meta":{"next_cursor":"c3","has_more":true}}`}
 	case "limit=2&cursor=c3":
-		return 200, `{"data":[` + user("usr_5") + `],"meta":{"next_cursor":null,"has_more":false}}`
+		return reply{200, `{"data":[` + user("usr_5") + `],"meta":{"next_cursor":null,"has_more":false}}`}
 	}
-	return 400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`
+	return reply{400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`}
 }
 
 func collectIDs(t *testing.T, seq func(func(admin.User, error) bool)) []string {
@@ -372,10 +318,11 @@ func TestGroupsAllMembers(t *testing.T) {
 	t.Parallel()
 	t.Run("every page in order", func(t *testing.T) {
 		t.Parallel()
-		stub, c := newStub(t, memberPages)
+		s := respond(t, memberPages)
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
 		ids := collectIDs(t, c.Groups.AllMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2}))
 		assert.Equal(t, []string{"usr_1", "usr_2", "usr_3", "usr_4", "usr_5"}, ids)
-		reqs := stub.requests()
+		reqs := s.requests()
 		require.Len(t, reqs, 3)
 		for _, r := range reqs {
 			assert.Equal(t, "/v1/groups/ops/members", r.Path)
@@ -383,19 +330,20 @@ func TestGroupsAllMembers(t *testing.T) {
 	})
 	t.Run("resume from a cursor", func(t *testing.T) {
 		t.Parallel()
-		stub, c := newStub(t, memberPages)
+		s := respond(t, memberPages)
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
 		pg, err := c.Groups.ListMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2})
 		require.NoError(t, err)
 		require.Equal(t, "c2", pg.NextCursor)
 		ids := collectIDs(t, c.Groups.AllMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2, Cursor: pg.NextCursor}))
 		assert.Equal(t, []string{"usr_3", "usr_4", "usr_5"}, ids)
-		reqs := stub.requests()
+		reqs := s.requests()
 		require.Len(t, reqs, 3)
-		assert.Equal(t, "limit=2&cursor=c2", reqs[1].Query)
+		assert.Equal(t, "limit=2&cursor=c2", reqs[1].RawQuery)
 	})
 	t.Run("stop early", func(t *testing.T) {
 		t.Parallel()
-		_, c := newStub(t, memberPages)
+		_, c := serve(t, respond(t, memberPages).ServeHTTP, oneShot()...)
 		var ids []string
 		for u, err := range c.Groups.AllMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2}) {
 			require.NoError(t, err)
@@ -408,12 +356,12 @@ func TestGroupsAllMembers(t *testing.T) {
 	})
 	t.Run("error on a later page", func(t *testing.T) {
 		t.Parallel()
-		_, c := newStub(t, func(r stubRequest) (int, string) {
-			if r.Query == "limit=2&cursor=c2" {
-				return 404, `{"error":{"code":"not_found","message":"No such group.","status":404}}`
+		_, c := serve(t, respond(t, func(r wireRequest) reply {
+			if r.RawQuery == "limit=2&cursor=c2" {
+				return reply{404, `{"error":{"code":"not_found","message":"No such group.","status":404}}`}
 			}
 			return memberPages(r)
-		})
+		}).ServeHTTP, oneShot()...)
 		var ids []string
 		var errs []error
 		for u, err := range c.Groups.AllMembers(t.Context(), "ops", &admin.ListGroupMembersParams{Limit: 2}) {
@@ -431,7 +379,7 @@ func TestGroupsAllMembers(t *testing.T) {
 
 func TestGroupsErrors(t *testing.T) {
 	t.Parallel()
-	_, c := newStub(t, fixed(409, `{"error":{"code":"conflict","message":"A group with this name exists.","status":409,"param":"name"}}`))
+	_, c := serve(t, fixed(t, 409, `{"error":{"code":"conflict","message":"A group with this name exists.","status":409,"param":"name"}}`).ServeHTTP, oneShot()...)
 	_, err := c.Groups.Create(t.Context(), &admin.CreateGroupParams{Name: "ops"})
 	require.ErrorIs(t, err, admin.ErrConflict)
 	var ae *admin.Error

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"reflect"
 	"regexp"
@@ -394,8 +393,7 @@ func TestObserverRoutesAreTemplates(t *testing.T) {
 	require.Equal(t, methods, listed, "every service method is called below")
 
 	routes := specRoutes(t)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 404, `{}`) }))
-	t.Cleanup(srv.Close)
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 404, `{}`) })
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -25,28 +24,6 @@ import (
 // core's unit tests (client_test.go, errors_test.go, transport_test.go)
 // do not already cover, across every service, and the caller's mistakes
 // that must be caught before anything is sent.
-
-// malformedKey is the API key of the clients in this file.
-const malformedKey = "sk_test_malformed_0123456789"
-
-// hostile starts an httptest server running h and returns a client for it
-// with quick retries; opts come after the defaults.
-func hostile(t *testing.T, h http.HandlerFunc, opts ...admin.Option) *admin.Client {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	c, err := admin.NewClient(append([]admin.Option{admin.WithBaseURL(srv.URL + "/v1"), admin.WithAPIKey(malformedKey),
-		admin.WithRetry(admin.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond})}, opts...)...)
-	require.NoError(t, err)
-	return c
-}
-
-// answer replies status with body as JSON.
-func answer(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = io.WriteString(w, body)
-}
 
 // everyCall is one call of every service that expects a body, for tables
 // that answer them all the same way. Each returns the call's result and
@@ -130,7 +107,7 @@ func TestMalformedSuccessBodies(t *testing.T) {
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c := hostile(t, func(w http.ResponseWriter, r *http.Request) { answer(w, 200, body) })
+			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, body) })
 			for call, f := range everyCall(c) {
 				res, err := f(context.Background())
 				if !assert.Error(t, err, "%s accepted %s", call, name) {
@@ -141,7 +118,7 @@ func TestMalformedSuccessBodies(t *testing.T) {
 				require.ErrorAs(t, err, &e, call)
 				assert.ErrorIs(t, err, admin.ErrInvalidResponse, call)
 				assert.Equal(t, isChange(call), errors.Is(err, admin.ErrPossiblyApplied), "%s: possibly applied", call)
-				assert.NotContains(t, err.Error(), malformedKey, call)
+				assert.NotContains(t, err.Error(), testKey, call)
 			}
 		})
 	}
@@ -164,7 +141,7 @@ func isNil(v any) bool {
 // succeeds and the body is drained, whatever it holds.
 func TestBodyWhereNoneExpectedIsAccepted(t *testing.T) {
 	t.Parallel()
-	c := hostile(t, func(w http.ResponseWriter, r *http.Request) { answer(w, 200, `{"unexpected": [1, 2, 3]}`) })
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, `{"unexpected": [1, 2, 3]}`) })
 	ctx := context.Background()
 	require.NoError(t, c.Users.Delete(ctx, "usr_1"))
 	require.NoError(t, c.Groups.AddMember(ctx, "g", "usr_1"))
@@ -211,7 +188,7 @@ func TestHugeBodyOverTheWire(t *testing.T) {
 			t.Parallel()
 			written := make(chan int64, 1)
 			rt := &countingRT{base: http.DefaultTransport.(*http.Transport).Clone()}
-			c := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				w.WriteHeader(status)
 				n, _ := io.WriteString(w, `{"id": "usr_1", "name": "`)
@@ -248,7 +225,7 @@ func TestHugeBodyOverTheWire(t *testing.T) {
 func TestBodyThatNeverEnds(t *testing.T) {
 	t.Parallel()
 	var requests atomic.Int32
-	c := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		requests.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(200)
@@ -317,7 +294,7 @@ func TestGzip(t *testing.T) {
 			t.Parallel()
 			var acceptEncoding atomic.Value
 			rt := &countingRT{base: http.DefaultTransport.(*http.Transport).Clone()}
-			c := hostile(t, func(w http.ResponseWriter, r *http.Request) {
+			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				acceptEncoding.Store(r.Header.Get("Accept-Encoding"))
 				w.Header().Set("Content-Type", "application/json")
 				w.Header().Set("Content-Encoding", "gzip")
@@ -374,14 +351,14 @@ func TestNotHTTP(t *testing.T) {
 				}
 			}()
 			t.Cleanup(func() { _ = ln.Close(); <-done })
-			c, err := admin.NewClient(admin.WithBaseURL("http://"+ln.Addr().String()+"/v1"), admin.WithAPIKey(malformedKey),
+			c, err := admin.NewClient(admin.WithBaseURL("http://"+ln.Addr().String()+"/v1"), admin.WithAPIKey(testKey),
 				admin.WithRetry(admin.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}))
 			require.NoError(t, err)
 			_, err = c.Users.Get(context.Background(), "usr_1")
 			var e *admin.Error
 			require.ErrorAs(t, err, &e)
 			assert.False(t, errors.Is(err, admin.ErrPossiblyApplied))
-			assert.NotContains(t, err.Error(), malformedKey)
+			assert.NotContains(t, err.Error(), testKey)
 
 			_, err = c.Users.Update(context.Background(), "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("B")})
 			require.ErrorAs(t, err, &e)

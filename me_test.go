@@ -12,18 +12,20 @@ import (
 
 func TestMeChangePassword(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, []rigReply{{204, ""}})
-	require.NoError(t, r.client.Me.ChangePassword(t.Context(), "old-password", "new-password-1"))
-	r.expect("POST", "/v1/me/password", nil, `{"current_password": "old-password", "new_password": "new-password-1"}`)
-	r.none()
+	s := script(t, reply{204, ""})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
+	require.NoError(t, c.Me.ChangePassword(t.Context(), "old-password", "new-password-1"))
+	s.expect("POST", "/v1/me/password", nil, `{"current_password": "old-password", "new_password": "new-password-1"}`)
+	s.none()
 }
 
 func TestMeChangePasswordCountsCharacters(t *testing.T) {
 	t.Parallel()
 	// Eight characters in sixteen bytes: long enough.
-	r := newRig(t, []rigReply{{204, ""}})
-	require.NoError(t, r.client.Me.ChangePassword(t.Context(), "old-password", "éééééééé"))
-	r.expect("POST", "/v1/me/password", nil, `{"current_password": "old-password", "new_password": "éééééééé"}`)
+	s := script(t, reply{204, ""})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
+	require.NoError(t, c.Me.ChangePassword(t.Context(), "old-password", "éééééééé"))
+	s.expect("POST", "/v1/me/password", nil, `{"current_password": "old-password", "new_password": "éééééééé"}`)
 }
 
 func TestMeChangePasswordInvalidParams(t *testing.T) {
@@ -39,8 +41,9 @@ func TestMeChangePasswordInvalidParams(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, nil)
-			err := r.client.Me.ChangePassword(t.Context(), tt.current, tt.new)
+			s := script(t)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			err := c.Me.ChangePassword(t.Context(), tt.current, tt.new)
 			require.ErrorIs(t, err, admin.ErrInvalidParams)
 			var pe *admin.ParamError
 			require.ErrorAs(t, err, &pe)
@@ -50,40 +53,42 @@ func TestMeChangePasswordInvalidParams(t *testing.T) {
 					assert.NotContains(t, err.Error(), s, "the error must not repeat a password")
 				}
 			}
-			r.none()
+			s.none()
 		})
 	}
 }
 
 func TestMeChangePasswordNilContext(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, nil)
+	s := script(t)
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
 	var ctx context.Context
-	err := r.client.Me.ChangePassword(ctx, "old-password", "new-password-1")
+	err := c.Me.ChangePassword(ctx, "old-password", "new-password-1")
 	require.ErrorIs(t, err, admin.ErrInvalidParams)
-	r.none()
+	s.none()
 }
 
 func TestMeChangePasswordErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		reply rigReply
+		reply reply
 		want  error
 	}{
-		{"wrong current password", rigReply{403, `{"error": {"code": "forbidden", "message": "The current password is wrong."}}`}, admin.ErrForbidden},
-		{"server refuses the new password", rigReply{400, `{"error": {"code": "invalid_request", "message": "Too short.", "param": "new_password"}}`}, admin.ErrBadRequest},
-		{"old Run:AI error", rigReply{400, `{"code": 400, "message": "Required parameter is missing"}`}, admin.ErrBadRequest},
+		{"wrong current password", reply{403, `{"error": {"code": "forbidden", "message": "The current password is wrong."}}`}, admin.ErrForbidden},
+		{"server refuses the new password", reply{400, `{"error": {"code": "invalid_request", "message": "Too short.", "param": "new_password"}}`}, admin.ErrBadRequest},
+		{"old Run:AI error", reply{400, `{"code": 400, "message": "Required parameter is missing"}`}, admin.ErrBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{tt.reply})
-			err := r.client.Me.ChangePassword(t.Context(), "old-password", "new-password-1")
+			s := script(t, tt.reply)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			err := c.Me.ChangePassword(t.Context(), "old-password", "new-password-1")
 			require.ErrorIs(t, err, tt.want)
 			assert.NotContains(t, err.Error(), "old-password")
 			assert.NotContains(t, err.Error(), "new-password-1")
-			r.next()
+			s.next()
 		})
 	}
 }
@@ -124,11 +129,12 @@ func TestMeGet(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{{200, tt.body}})
-			got, err := r.client.Me.Get(t.Context())
+			s := script(t, reply{200, tt.body})
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			got, err := c.Me.Get(t.Context())
 			require.NoError(t, err)
 			assert.Equal(t, &tt.want, got)
-			r.expect("GET", "/v1/me", nil, "")
+			s.expect("GET", "/v1/me", nil, "")
 		})
 	}
 }
@@ -150,8 +156,9 @@ func TestMeGetInvalidAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{{200, tt.body}})
-			got, err := r.client.Me.Get(t.Context())
+			s := script(t, reply{200, tt.body})
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			got, err := c.Me.Get(t.Context())
 			require.ErrorIs(t, err, admin.ErrInvalidResponse)
 			assert.Nil(t, got)
 		})

@@ -3,7 +3,6 @@ package admin_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,11 +60,10 @@ func TestBaseURL(t *testing.T) {
 		t.Run(tt.suffix, func(t *testing.T) {
 			t.Parallel()
 			got := make(chan string, 1)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				got <- r.RequestURI
 				writeJSON(w, 200, testUser("usr_1"))
-			}))
-			t.Cleanup(srv.Close)
+			})
 			c, err := admin.NewClient(admin.WithBaseURL(srv.URL+tt.suffix), admin.WithAPIKey(testKey))
 			require.NoError(t, err)
 			assert.Equal(t, srv.URL+tt.wantBase, c.BaseURL())
@@ -186,20 +184,18 @@ func TestDefaultUserAgent(t *testing.T) {
 func TestHTTPClientIsBaseOfChain(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) < 3 {
 			writeRaw(w, 503, `{}`)
 			return
 		}
 		writeJSON(w, 200, testUser("usr_1"))
-	}))
-	t.Cleanup(srv.Close)
+	}
 	ct := &countingTransport{base: http.DefaultTransport}
 	redirected := false
 	hc := &http.Client{Transport: ct, CheckRedirect: func(*http.Request, []*http.Request) error { redirected = true; return nil }}
-	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()), admin.WithHTTPClient(hc))
-	require.NoError(t, err)
-	_, err = c.Users.Get(context.Background(), "usr_1")
+	_, c := serve(t, h, admin.WithHTTPClient(hc))
+	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.NoError(t, err)
 	assert.Equal(t, int32(3), ct.n.Load(), "the given transport sees every attempt")
 	assert.False(t, redirected)
@@ -209,11 +205,10 @@ func TestHTTPClientIsBaseOfChain(t *testing.T) {
 
 func TestNewClientFromEnvAPIKey(t *testing.T) {
 	got := make(chan string, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		got <- r.Header.Get("Authorization") + " " + r.URL.Path
 		writeJSON(w, 200, testUser("usr_1"))
-	}))
-	defer srv.Close()
+	})
 	t.Setenv(admin.EnvAPIKey, testKey)
 	t.Setenv(admin.EnvAPIURL, srv.URL+"/v2")
 	t.Setenv(admin.EnvClientID, "")
@@ -227,8 +222,9 @@ func TestNewClientFromEnvAPIKey(t *testing.T) {
 
 func TestNewClientFromEnvClientCredentials(t *testing.T) {
 	a := newAuthServer(t)
+	srv, _ := serve(t, a.ServeHTTP)
 	t.Setenv(admin.EnvAPIKey, "")
-	t.Setenv(admin.EnvAPIURL, a.srv.URL+"/v1")
+	t.Setenv(admin.EnvAPIURL, srv.URL+"/v1")
 	t.Setenv(admin.EnvClientID, testClientID)
 	t.Setenv(admin.EnvClientSecret, testClientSecret)
 	t.Setenv(admin.EnvTokenURL, "")

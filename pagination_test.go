@@ -2,9 +2,8 @@ package admin_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -25,39 +24,25 @@ type page struct {
 	raw  string // sent as it is when set
 }
 
-// pages serves a cursor-style list: the page for each cursor ("" for the
-// first), recording each request's query.
-type pages struct {
-	mu      sync.Mutex
-	byCur   map[string]page
-	queries []url.Values
-}
-
-func (p *pages) handle(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	p.mu.Lock()
-	p.queries = append(p.queries, q)
-	pg, ok := p.byCur[q.Get("cursor")]
-	p.mu.Unlock()
-	if !ok {
-		writeJSON(w, 400, map[string]any{"error": map[string]any{"code": "invalid_request", "message": "bad cursor"}})
-		return
-	}
-	if pg.raw != "" {
-		writeRaw(w, 200, pg.raw)
-		return
-	}
-	data := []any{}
-	for _, id := range pg.ids {
-		data = append(data, testUser(id))
-	}
-	writeJSON(w, 200, map[string]any{"data": data, "meta": map[string]any{"next_cursor": pg.next, "has_more": pg.more}})
-}
-
-func (p *pages) requests() []url.Values {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]url.Values(nil), p.queries...)
+// pagesOf serves a cursor-style list of users: the page for each cursor
+// ("" for the first); a cursor not in byCur gets 400.
+func pagesOf(t *testing.T, byCur map[string]page) *scripted {
+	return respond(t, func(r wireRequest) reply {
+		pg, ok := byCur[r.Query.Get("cursor")]
+		if !ok {
+			return reply{400, `{"error": {"code": "invalid_request", "message": "bad cursor"}}`}
+		}
+		if pg.raw != "" {
+			return reply{200, pg.raw}
+		}
+		data := []any{}
+		for _, id := range pg.ids {
+			data = append(data, testUser(id))
+		}
+		b, err := json.Marshal(map[string]any{"data": data, "meta": map[string]any{"next_cursor": pg.next, "has_more": pg.more}})
+		assert.NoError(t, err)
+		return reply{200, string(b)}
+	})
 }
 
 // walk collects every item and error of an iteration.
@@ -72,19 +57,14 @@ func walk(seq func(func(admin.User, error) bool)) (ids []string, errs []error) {
 	return ids, errs
 }
 
-func servePages(t *testing.T, byCur map[string]page, opts ...admin.Option) (*pages, *admin.Client) {
-	p := &pages{byCur: byCur}
-	_, c := serve(t, p.handle, opts...)
-	return p, c
-}
-
 func TestAllWalksPages(t *testing.T) {
 	t.Parallel()
-	p, c := servePages(t, map[string]page{
+	p := pagesOf(t, map[string]page{
 		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
 		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u5"}, next: nil, more: false},
 	})
+	_, c := serve(t, p.ServeHTTP)
 	params := &admin.ListUsersParams{Limit: 2, Role: admin.RoleViewer, Query: "a b&c"}
 	seq := c.Users.All(context.Background(), params)
 	// The iteration copied params: changing them now changes nothing.
@@ -95,19 +75,20 @@ func TestAllWalksPages(t *testing.T) {
 	reqs := p.requests()
 	require.Len(t, reqs, 3)
 	for i, q := range reqs {
-		assert.Equal(t, "2", q.Get("limit"))
-		assert.Equal(t, "viewer", q.Get("role"))
-		assert.Equal(t, "a b&c", q.Get("q"))
-		assert.Equal(t, []string{"", "c1", "c2"}[i], q.Get("cursor"))
+		assert.Equal(t, "2", q.Query.Get("limit"))
+		assert.Equal(t, "viewer", q.Query.Get("role"))
+		assert.Equal(t, "a b&c", q.Query.Get("q"))
+		assert.Equal(t, []string{"", "c1", "c2"}[i], q.Query.Get("cursor"))
 	}
 }
 
 func TestListPage(t *testing.T) {
 	t.Parallel()
-	p, c := servePages(t, map[string]page{
+	p := pagesOf(t, map[string]page{
 		"c1": {ids: []string{"u3"}, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u4"}, next: admin.Ptr("ignored"), more: false},
 	})
+	_, c := serve(t, p.ServeHTTP)
 	pg, err := c.Users.List(context.Background(), &admin.ListUsersParams{Cursor: "c1", Status: admin.UserActive})
 	require.NoError(t, err)
 	assert.True(t, pg.HasMore)
@@ -118,29 +99,30 @@ func TestListPage(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, pg.HasMore)
 	assert.Empty(t, pg.NextCursor, "no cursor on the last page")
-	assert.Equal(t, "active", p.requests()[0].Get("status"))
+	assert.Equal(t, "active", p.requests()[0].Query.Get("status"))
 }
 
 func TestAllResumesFromCursor(t *testing.T) {
 	t.Parallel()
-	p, c := servePages(t, map[string]page{
+	p := pagesOf(t, map[string]page{
 		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u5"}},
 	})
+	_, c := serve(t, p.ServeHTTP)
 	ids, errs := walk(c.Users.All(context.Background(), &admin.ListUsersParams{Cursor: "c1"}))
 	require.Empty(t, errs)
 	assert.Equal(t, []string{"u3", "u4", "u5"}, ids)
-	assert.Equal(t, "c1", p.requests()[0].Get("cursor"))
+	assert.Equal(t, "c1", p.requests()[0].Query.Get("cursor"))
 }
 
 func TestAllPastEmptyPages(t *testing.T) {
 	t.Parallel()
-	_, c := servePages(t, map[string]page{
+	_, c := serve(t, pagesOf(t, map[string]page{
 		"":   {ids: nil, next: admin.Ptr("c1"), more: true},
 		"c1": {ids: nil, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u1"}, next: admin.Ptr("c3"), more: true},
 		"c3": {ids: []string{}, next: nil, more: false},
-	})
+	}).ServeHTTP)
 	ids, errs := walk(c.Users.All(context.Background(), nil))
 	require.Empty(t, errs)
 	assert.Equal(t, []string{"u1"}, ids)
@@ -148,9 +130,10 @@ func TestAllPastEmptyPages(t *testing.T) {
 
 func TestAllErrorsOnceAndStops(t *testing.T) {
 	t.Parallel()
-	p, c := servePages(t, map[string]page{
+	p := pagesOf(t, map[string]page{
 		"": {ids: []string{"u1", "u2"}, next: admin.Ptr("gone"), more: true},
-	}, admin.WithoutRetries())
+	})
+	_, c := serve(t, p.ServeHTTP, admin.WithoutRetries())
 	var ids []string
 	var errs []error
 	for u, err := range c.Users.All(context.Background(), nil) {
@@ -212,7 +195,7 @@ func TestAllRejectsBadPages(t *testing.T) {
 		for how, walker := range walkers {
 			t.Run(tt.name+" "+how, func(t *testing.T) {
 				t.Parallel()
-				_, c := servePages(t, tt.pages)
+				_, c := serve(t, pagesOf(t, tt.pages).ServeHTTP)
 				ids, errs := walker(c)
 				assert.Equal(t, tt.want, ids)
 				require.Len(t, errs, 1)
@@ -228,7 +211,7 @@ func TestAllRejectsBadPages(t *testing.T) {
 
 func TestListRejectsBadPage(t *testing.T) {
 	t.Parallel()
-	_, c := servePages(t, map[string]page{"": {ids: []string{"u1"}, more: true}})
+	_, c := serve(t, pagesOf(t, map[string]page{"": {ids: []string{"u1"}, more: true}}).ServeHTTP)
 	_, err := c.Users.List(context.Background(), nil)
 	require.ErrorIs(t, err, admin.ErrInvalidResponse)
 }
@@ -257,16 +240,14 @@ func TestAllTooManyEmptyPages(t *testing.T) {
 // goroutine of the process.
 func TestAllStopsWhenLoopBreaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	p := &pages{byCur: map[string]page{
+	p := pagesOf(t, map[string]page{
 		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
 		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u5", "u6"}, next: admin.Ptr("c3"), more: true},
 		"c3": {ids: []string{"u7"}},
-	}}
-	srv := httptest.NewServer(http.HandlerFunc(p.handle))
+	})
 	tr := &http.Transport{}
-	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithHTTPClient(&http.Client{Transport: tr}))
-	require.NoError(t, err)
+	srv, c := serve(t, p.ServeHTTP, admin.WithHTTPClient(&http.Client{Transport: tr}))
 	var ids []string
 	for u, err := range c.Users.All(context.Background(), nil) {
 		require.NoError(t, err)
@@ -283,10 +264,10 @@ func TestAllStopsWhenLoopBreaks(t *testing.T) {
 
 func TestAllCancelled(t *testing.T) {
 	t.Parallel()
-	_, c := servePages(t, map[string]page{
+	_, c := serve(t, pagesOf(t, map[string]page{
 		"":   {ids: []string{"u1"}, next: admin.Ptr("c1"), more: true},
 		"c1": {ids: []string{"u2"}},
-	})
+	}).ServeHTTP)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var errs []error
@@ -306,8 +287,7 @@ func TestKongPages(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var seen []string
-	var srvURL string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		seen = append(seen, r.URL.RequestURI())
 		mu.Unlock()
@@ -329,11 +309,7 @@ func TestKongPages(t *testing.T) {
 		default:
 			writeRaw(w, 400, `{"message": "bad offset"}`)
 		}
-	}))
-	t.Cleanup(srv.Close)
-	srvURL = srv.URL
-	c, err := admin.NewClient(admin.WithBaseURL(srvURL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()))
-	require.NoError(t, err)
+	})
 	var ids []string
 	for it, err := range admin.KongAll(context.Background(), c, "admins", "") {
 		require.NoError(t, err)
@@ -416,12 +392,13 @@ func TestPagesOutliveTheBodyBuffer(t *testing.T) {
 // too, with its cursor; a caller changing a page changes nothing.
 func TestPagesWalk(t *testing.T) {
 	t.Parallel()
-	p, c := servePages(t, map[string]page{
+	p := pagesOf(t, map[string]page{
 		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
 		"c1": {ids: nil, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u3"}, next: admin.Ptr("c3"), more: true},
 		"c3": {ids: []string{"u4"}, next: nil, more: false},
 	})
+	_, c := serve(t, p.ServeHTTP)
 	type got struct {
 		ids  []string
 		next string
@@ -442,9 +419,9 @@ func TestPagesWalk(t *testing.T) {
 	reqs := p.requests()
 	require.Len(t, reqs, 4)
 	for i, q := range reqs {
-		assert.Equal(t, "2", q.Get("limit"))
-		assert.Equal(t, "viewer", q.Get("role"))
-		assert.Equal(t, []string{"", "c1", "c2", "c3"}[i], q.Get("cursor"))
+		assert.Equal(t, "2", q.Query.Get("limit"))
+		assert.Equal(t, "viewer", q.Query.Get("role"))
+		assert.Equal(t, []string{"", "c1", "c2", "c3"}[i], q.Query.Get("cursor"))
 	}
 }
 
@@ -452,15 +429,13 @@ func TestPagesWalk(t *testing.T) {
 // goroutine of the process.
 func TestPagesStopsWhenLoopBreaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	p := &pages{byCur: map[string]page{
+	p := pagesOf(t, map[string]page{
 		"":   {ids: []string{"u1", "u2"}, next: admin.Ptr("c1"), more: true},
 		"c1": {ids: []string{"u3", "u4"}, next: admin.Ptr("c2"), more: true},
 		"c2": {ids: []string{"u5"}},
-	}}
-	srv := httptest.NewServer(http.HandlerFunc(p.handle))
+	})
 	tr := &http.Transport{}
-	c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithHTTPClient(&http.Client{Transport: tr}))
-	require.NoError(t, err)
+	srv, c := serve(t, p.ServeHTTP, admin.WithHTTPClient(&http.Client{Transport: tr}))
 	n := 0
 	for pg, err := range c.Users.Pages(context.Background(), nil) {
 		require.NoError(t, err)
@@ -569,14 +544,15 @@ func TestPagesOfEveryList(t *testing.T) {
 // TestPagesParamErrors: a mistake in the params is the one thing yielded.
 func TestPagesParamErrors(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, nil)
+	s := script(t)
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
 	var nilCtx context.Context
 	tests := map[string]func() ([]string, []error){
 		"limit": func() ([]string, []error) {
-			return flatten(r.client.Users.Pages(t.Context(), &admin.ListUsersParams{Limit: 101}), userID)
+			return flatten(c.Users.Pages(t.Context(), &admin.ListUsersParams{Limit: 101}), userID)
 		},
-		"nil ctx":    func() ([]string, []error) { return flatten(r.client.Users.Pages(nilCtx, nil), userID) },
-		"group name": func() ([]string, []error) { return flatten(r.client.Groups.MemberPages(t.Context(), "", nil), userID) },
+		"nil ctx":    func() ([]string, []error) { return flatten(c.Users.Pages(nilCtx, nil), userID) },
+		"group name": func() ([]string, []error) { return flatten(c.Groups.MemberPages(t.Context(), "", nil), userID) },
 	}
 	for name, walkIt := range tests {
 		ids, errs := walkIt()
@@ -584,7 +560,7 @@ func TestPagesParamErrors(t *testing.T) {
 		require.Len(t, errs, 1, name)
 		assert.ErrorIs(t, errs[0], admin.ErrInvalidParams, name)
 	}
-	r.none()
+	s.none()
 }
 
 // flatten collects the ids of every page's items and every error.

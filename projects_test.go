@@ -182,29 +182,30 @@ func TestProjectsInvalidParams(t *testing.T) {
 
 func TestProjectsAll(t *testing.T) {
 	t.Parallel()
-	stub, c := newStub(t, func(r stubRequest) (int, string) {
-		switch r.Query {
+	s := respond(t, func(r wireRequest) reply {
+		switch r.RawQuery {
 		case "cluster_id=cls_1":
-			return 200, `{"data":[{"id":"prj_1","name":"a","cluster_id":"cls_1"},{"id":"prj_2","name":"b","cluster_id":"cls_1"}],
-				"meta":{"next_cursor":"n1","has_more":true}}`
+			return reply{200, `{"data":[{"id":"prj_1","name":"a","cluster_id":"cls_1"},{"id":"prj_2","name":"b","cluster_id":"cls_1"}],
+				"meta":{"next_cursor":"n1","has_more":true}}`}
 		case "cluster_id=cls_1&cursor=n1":
-			return 200, `{"data":[{"id":"prj_3","name":"c","cluster_id":"cls_1"}],"meta":{"next_cursor":null,"has_more":false}}`
+			return reply{200, `{"data":[{"id":"prj_3","name":"c","cluster_id":"cls_1"}],"meta":{"next_cursor":null,"has_more":false}}`}
 		}
-		return 400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`
+		return reply{400, `{"error":{"code":"invalid_request","message":"unexpected query","status":400}}`}
 	})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
 	var ids []string
 	for p, err := range c.Projects.All(t.Context(), &admin.ListProjectsParams{ClusterID: "cls_1"}) {
 		require.NoError(t, err)
 		ids = append(ids, p.ID)
 	}
 	assert.Equal(t, []string{"prj_1", "prj_2", "prj_3"}, ids)
-	assert.Len(t, stub.requests(), 2)
+	assert.Len(t, s.requests(), 2)
 }
 
 func TestProjectsCreateUnknownMember(t *testing.T) {
 	t.Parallel()
-	_, c := newStub(t, fixed(http.StatusBadRequest,
-		`{"error":{"code":"invalid_request","message":"No such user: usr_x.","status":400,"param":"members","request_id":"req_1"}}`))
+	_, c := serve(t, fixed(t, http.StatusBadRequest,
+		`{"error":{"code":"invalid_request","message":"No such user: usr_x.","status":400,"param":"members","request_id":"req_1"}}`).ServeHTTP, oneShot()...)
 	_, err := c.Projects.Create(t.Context(), &admin.CreateProjectParams{Name: "v", ClusterID: "cls_1", Members: []string{"usr_x"}})
 	require.ErrorIs(t, err, admin.ErrBadRequest)
 	var ae *admin.Error

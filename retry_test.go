@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -444,8 +443,7 @@ func TestRetryPolicyBounds(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := new(watcher)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 503, `{}`) }))
-			t.Cleanup(srv.Close)
+			srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 503, `{}`) })
 			c, err := admin.NewClient(admin.WithBaseURL(srv.URL+"/v1"), admin.WithAPIKey(testKey), admin.WithRetry(tt.policy), admin.WithObserver(rec))
 			if tt.longest == 0 {
 				require.ErrorIs(t, err, admin.ErrInvalidParams)

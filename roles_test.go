@@ -11,22 +11,24 @@ import (
 
 func TestRolesList(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, []rigReply{{200, `{"data": [{"name": "admin", "description": "Everything."},
-		{"name": "ml_engineer", "description": "Runs workloads.", "future_field": 1}]}`}})
-	roles, err := r.client.Roles.List(t.Context())
+	s := script(t, reply{200, `{"data": [{"name": "admin", "description": "Everything."},
+		{"name": "ml_engineer", "description": "Runs workloads.", "future_field": 1}]}`})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
+	roles, err := c.Roles.List(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, []admin.RoleInfo{
 		{Name: admin.RoleAdmin, Description: "Everything."},
 		{Name: admin.RoleMLEngineer, Description: "Runs workloads."},
 	}, roles)
-	r.expect("GET", "/v1/roles", nil, "")
-	r.none()
+	s.expect("GET", "/v1/roles", nil, "")
+	s.none()
 }
 
 func TestRolesListEmpty(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, []rigReply{{200, `{"data": []}`}})
-	roles, err := r.client.Roles.List(t.Context())
+	s := script(t, reply{200, `{"data": []}`})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
+	roles, err := c.Roles.List(t.Context())
 	require.NoError(t, err)
 	assert.NotNil(t, roles)
 	assert.Empty(t, roles)
@@ -36,21 +38,22 @@ func TestRolesListErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		reply rigReply
+		reply reply
 		want  error
 	}{
-		{"unauthorized", rigReply{401, `{"error": {"code": "invalid_api_key", "message": "Bad key."}}`}, admin.ErrUnauthorized},
-		{"no data", rigReply{200, `{}`}, admin.ErrInvalidResponse},
-		{"null data", rigReply{200, `{"data": null}`}, admin.ErrInvalidResponse},
-		{"not json", rigReply{200, `<html>`}, admin.ErrInvalidResponse},
-		{"empty body", rigReply{200, ""}, admin.ErrInvalidResponse},
-		{"proxy page", rigReply{502, `<html>Bad Gateway</html>`}, admin.ErrServer},
+		{"unauthorized", reply{401, `{"error": {"code": "invalid_api_key", "message": "Bad key."}}`}, admin.ErrUnauthorized},
+		{"no data", reply{200, `{}`}, admin.ErrInvalidResponse},
+		{"null data", reply{200, `{"data": null}`}, admin.ErrInvalidResponse},
+		{"not json", reply{200, `<html>`}, admin.ErrInvalidResponse},
+		{"empty body", reply{200, ""}, admin.ErrInvalidResponse},
+		{"proxy page", reply{502, `<html>Bad Gateway</html>`}, admin.ErrServer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{tt.reply})
-			roles, err := r.client.Roles.List(t.Context())
+			s := script(t, tt.reply)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			roles, err := c.Roles.List(t.Context())
 			require.ErrorIs(t, err, tt.want)
 			assert.Nil(t, roles)
 			assert.NotErrorIs(t, err, admin.ErrPossiblyApplied, "a GET changes nothing")

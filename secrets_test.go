@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -352,14 +351,14 @@ func faultyFixtures(t *testing.T, srv *admintest.Server, c *admin.Client) sweepF
 	}
 }
 
-// echoServer answers every call with an error whose every field, and the
+// echoing answers every call with an error whose every field, and the
 // X-Request-Id header, echo the request's credentials and body, in the
 // envelope, in Kong's format and from the OAuth token endpoint; now and
 // then it answers 200 with the echo where JSON is due.
-func echoServer(t *testing.T) *httptest.Server {
+func echoing() http.HandlerFunc {
 	var n atomic.Int32
 	statuses := []int{400, 401, 403, 404, 409, 422, 429, 500, 502, 503, 200}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		echo := fmt.Sprintf("auth=%q kong=%q body=%s query=%s", r.Header.Get("Authorization"), r.Header.Get("Kong-Admin-Token"), body, r.URL.RawQuery)
 		w.Header().Set("X-Request-Id", echo)
@@ -382,9 +381,7 @@ func echoServer(t *testing.T) *httptest.Server {
 		}
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(out)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	}
 }
 
 // TestSecretSweepAgainstEchoingServer runs every operation of every
@@ -415,7 +412,9 @@ func TestSecretSweepAgainstEchoingServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := echoServer(t)
+			// The client is built here, not taken from serve: it must carry
+			// only the credential under test, and serve's carries testKey.
+			srv, _ := serve(t, echoing())
 			s := newSweep()
 			opts := append([]admin.Option{admin.WithBaseURL(srv.URL + "/v1"), admin.WithLogger(newTeeLogger(s.log)),
 				admin.WithRetry(admin.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond})}, tt.opts...)

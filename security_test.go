@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -49,11 +48,10 @@ func TestClientValueNeverPrintsCredentials(t *testing.T) {
 func TestRedirectNeverCarriesCredentialsAway(t *testing.T) {
 	t.Parallel()
 	var away atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	other, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		away.Add(1)
-		answer(w, 200, `{"access_token": "stolen", "token_type": "Bearer", "expires_in": 3600, "id": "usr_1"}`)
-	}))
-	t.Cleanup(other.Close)
+		writeRaw(w, 200, `{"access_token": "stolen", "token_type": "Bearer", "expires_in": 3600, "id": "usr_1"}`)
+	})
 	tests := map[string][]admin.Option{
 		"api key":            {admin.WithAPIKey(securityKey)},
 		"credential header":  {admin.WithHeader("Kong-Admin-Token", "kong-token-security-0123")},
@@ -64,9 +62,9 @@ func TestRedirectNeverCarriesCredentialsAway(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			for _, code := range []int{301, 302, 303, 307, 308} {
-				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 					http.Redirect(w, r, other.URL+r.URL.Path, code)
-				}))
+				})
 				c, err := admin.NewClient(append([]admin.Option{admin.WithBaseURL(srv.URL + "/v1"),
 					admin.WithRetry(admin.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond})}, opts...)...)
 				require.NoError(t, err)

@@ -122,12 +122,11 @@ func TestCheckRedirect(t *testing.T) {
 func TestRedirectToAnotherHost(t *testing.T) {
 	t.Parallel()
 	var bHits atomic.Int32
-	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		bHits.Add(1)
 		assert.Empty(t, r.Header.Get("Authorization"), "a credential reached another host")
 		writeJSON(w, 200, testUser("usr_1"))
-	}))
-	t.Cleanup(b.Close)
+	})
 	for _, code := range []int{301, 302, 307, 308} {
 		_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, b.URL+r.URL.Path, code)
@@ -168,11 +167,10 @@ func TestRedirectSameHostFollowed(t *testing.T) {
 func TestRedirectDowngradeRefused(t *testing.T) {
 	t.Parallel()
 	var plainHits atomic.Int32
-	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	plain, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		plainHits.Add(1)
 		writeJSON(w, 200, testUser("usr_1"))
-	}))
-	t.Cleanup(plain.Close)
+	})
 	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, plain.URL+r.URL.Path, http.StatusFound)
 	}))
@@ -228,8 +226,7 @@ func TestErrorsThatCannotSucceed(t *testing.T) {
 			DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, err },
 		}})
 	}
-	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, testUser("usr_1")) }))
-	t.Cleanup(plain.Close)
+	plain, _ := serve(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, testUser("usr_1")) })
 	tests := []struct {
 		name     string
 		base     string

@@ -6,10 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -22,113 +19,6 @@ import (
 	admin "github.com/admin/api-go"
 	"github.com/admin/api-go/admintest"
 )
-
-// rigRequest is one request a rig received.
-type rigRequest struct {
-	Method string
-	Path   string // escaped, as sent
-	Query  url.Values
-	Body   string
-	Header http.Header
-}
-
-// rigReply is the answer a rig gives to one request; an empty Body sends
-// no body.
-type rigReply struct {
-	Status int
-	Body   string
-}
-
-// rig is an httptest server that answers requests with scripted replies,
-// in order, and hands every request it received to the test.
-type rig struct {
-	t      *testing.T
-	client *admin.Client
-	reqs   chan rigRequest
-}
-
-// newRig starts a server answering with replies, one per request, and a
-// client of it (base URL with a /v1 prefix, no retries, no rate limit)
-// configured by opts. A request beyond the script fails the test. Both
-// are closed when the test ends.
-func newRig(t *testing.T, replies []rigReply, opts ...admin.Option) *rig {
-	t.Helper()
-	r := &rig{t: t, reqs: make(chan rigRequest, len(replies)+1)}
-	next := make(chan rigReply, len(replies))
-	for _, rp := range replies {
-		next <- rp
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		b, _ := io.ReadAll(req.Body)
-		select {
-		case r.reqs <- rigRequest{Method: req.Method, Path: req.URL.EscapedPath(), Query: req.URL.Query(),
-			Body: string(b), Header: req.Header.Clone()}:
-		default:
-		}
-		var rp rigReply
-		select {
-		case rp = <-next:
-		default:
-			rp = rigReply{http.StatusTeapot, `{"message": "the test did not expect this request"}`}
-		}
-		w.Header().Set("X-Request-Id", "req_rig")
-		if rp.Body != "" {
-			w.Header().Set("Content-Type", "application/json")
-		}
-		w.WriteHeader(rp.Status)
-		_, _ = io.WriteString(w, rp.Body)
-	}))
-	t.Cleanup(srv.Close)
-	opts = append([]admin.Option{admin.WithBaseURL(srv.URL + "/v1"), admin.WithAPIKey("sk_test_rigkey0123456789"),
-		admin.WithoutRetries(), admin.WithoutRateLimit()}, opts...)
-	c, err := admin.NewClient(opts...)
-	require.NoError(t, err)
-	r.client = c
-	return r
-}
-
-// next returns the next request the rig received. The call that sent it
-// has returned, so the request is already there if it was sent at all.
-func (r *rig) next() rigRequest {
-	r.t.Helper()
-	select {
-	case q := <-r.reqs:
-		return q
-	default:
-		r.t.Fatal("no request reached the server")
-		return rigRequest{}
-	}
-}
-
-// none checks that no request reached the server.
-func (r *rig) none() {
-	r.t.Helper()
-	select {
-	case q := <-r.reqs:
-		r.t.Errorf("unexpected request %s %s", q.Method, q.Path)
-	default:
-	}
-}
-
-// expect checks that the next request is method on path with the given
-// query (nil: none) and JSON body ("": none).
-func (r *rig) expect(method, path string, query url.Values, body string) rigRequest {
-	r.t.Helper()
-	q := r.next()
-	assert.Equal(r.t, method, q.Method)
-	assert.Equal(r.t, path, q.Path)
-	if query == nil {
-		query = url.Values{}
-	}
-	assert.Equal(r.t, query, q.Query)
-	if body == "" {
-		assert.Empty(r.t, q.Body)
-	} else if assert.NotEmpty(r.t, q.Body) {
-		assert.JSONEq(r.t, body, q.Body)
-		assert.Equal(r.t, "application/json", q.Header.Get("Content-Type"))
-	}
-	return q
-}
 
 // assertRedacted checks that v prints, in every fmt verb and through both
 // slog handlers, without any of secrets.
@@ -172,14 +62,14 @@ func TestUsersWire(t *testing.T) {
 	page := `{"data": [` + userJSON + `], "meta": {"next_cursor": "c2", "has_more": true}}`
 	tests := []struct {
 		name   string
-		reply  rigReply
+		reply  reply
 		call   func(context.Context, *admin.Client) error
 		method string
 		path   string
 		query  url.Values
 		body   string
 	}{
-		{"list default", rigReply{200, page}, func(ctx context.Context, c *admin.Client) error {
+		{"list default", reply{200, page}, func(ctx context.Context, c *admin.Client) error {
 			p, err := c.Users.List(ctx, nil)
 			if err == nil {
 				assert.Equal(t, "c2", p.NextCursor)
@@ -189,7 +79,7 @@ func TestUsersWire(t *testing.T) {
 			}
 			return err
 		}, "GET", "/v1/users", nil, ""},
-		{"list filtered", rigReply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
+		{"list filtered", reply{200, `{"data": [], "meta": {"next_cursor": null, "has_more": false}}`},
 			func(ctx context.Context, c *admin.Client) error {
 				p, err := c.Users.List(ctx, &admin.ListUsersParams{Limit: 5, Cursor: "c1", Role: admin.RoleEditor,
 					Status: admin.UserActive, Query: "Ann Lee&x", Email: "Ann+x@Example.com"})
@@ -202,7 +92,7 @@ func TestUsersWire(t *testing.T) {
 			}, "GET", "/v1/users",
 			url.Values{"limit": {"5"}, "cursor": {"c1"}, "role": {"editor"}, "status": {"active"}, "q": {"Ann Lee&x"},
 				"email": {"Ann+x@Example.com"}}, ""},
-		{"create", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"create", reply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			u, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com",
 				Role: admin.RoleEditor, SendInvitation: admin.Ptr(false)})
 			if err == nil {
@@ -211,11 +101,11 @@ func TestUsersWire(t *testing.T) {
 			return err
 		}, "POST", "/v1/users", nil,
 			`{"name": "Ann Lee", "email": "ann@example.com", "role": "editor", "send_invitation": false}`},
-		{"create with default invitation", rigReply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"create with default invitation", reply{201, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Ann Lee", Email: "ann@example.com", Role: admin.RoleEditor})
 			return err
 		}, "POST", "/v1/users", nil, `{"name": "Ann Lee", "email": "ann@example.com", "role": "editor"}`},
-		{"get", rigReply{200, replaceOnce(userJSON, `"last_login_at": null`, `"last_login_at": "2024-02-01T00:00:00Z"`)},
+		{"get", reply{200, replaceOnce(userJSON, `"last_login_at": null`, `"last_login_at": "2024-02-01T00:00:00Z"`)},
 			func(ctx context.Context, c *admin.Client) error {
 				u, err := c.Users.Get(ctx, "usr_1")
 				if err == nil {
@@ -224,11 +114,11 @@ func TestUsersWire(t *testing.T) {
 				}
 				return err
 			}, "GET", "/v1/users/usr_1", nil, ""},
-		{"get escapes the id", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"get escapes the id", reply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Users.Get(ctx, "a/b c?d")
 			return err
 		}, "GET", "/v1/users/a%2Fb%20c%3Fd", nil, ""},
-		{"update", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"update", reply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			u, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("Ann Lee"),
 				Role: admin.Ptr(admin.RoleViewer), Status: admin.Ptr(admin.UserInactive)})
 			if err == nil {
@@ -236,17 +126,17 @@ func TestUsersWire(t *testing.T) {
 			}
 			return err
 		}, "PATCH", "/v1/users/usr_1", nil, `{"name": "Ann Lee", "role": "viewer", "status": "inactive"}`},
-		{"update nothing", rigReply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
+		{"update nothing", reply{200, userJSON}, func(ctx context.Context, c *admin.Client) error {
 			_, err := c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{})
 			return err
 		}, "PATCH", "/v1/users/usr_1", nil, `{}`},
-		{"delete", rigReply{204, ""}, func(ctx context.Context, c *admin.Client) error {
+		{"delete", reply{204, ""}, func(ctx context.Context, c *admin.Client) error {
 			return c.Users.Delete(ctx, "usr_1")
 		}, "DELETE", "/v1/users/usr_1", nil, ""},
-		{"logout", rigReply{204, ""}, func(ctx context.Context, c *admin.Client) error {
+		{"logout", reply{204, ""}, func(ctx context.Context, c *admin.Client) error {
 			return c.Users.Logout(ctx, "usr_1")
 		}, "POST", "/v1/users/usr_1/logout", nil, ""},
-		{"reset password", rigReply{200, `{"temp_password": "Tmp-Pass-98765"}`}, func(ctx context.Context, c *admin.Client) error {
+		{"reset password", reply{200, `{"temp_password": "Tmp-Pass-98765"}`}, func(ctx context.Context, c *admin.Client) error {
 			r, err := c.Users.ResetPassword(ctx, "usr_1")
 			if err == nil {
 				assert.Equal(t, "Tmp-Pass-98765", string(r.TempPassword))
@@ -257,11 +147,12 @@ func TestUsersWire(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, []rigReply{tt.reply})
-			require.NoError(t, tt.call(t.Context(), r.client))
-			q := r.expect(tt.method, tt.path, tt.query, tt.body)
-			assert.Equal(t, "Bearer sk_test_rigkey0123456789", q.Header.Get("Authorization"))
-			r.none()
+			s := script(t, tt.reply)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			require.NoError(t, tt.call(t.Context(), c))
+			q := s.expect(tt.method, tt.path, tt.query, tt.body)
+			assert.Equal(t, "Bearer "+testKey, q.Header.Get("Authorization"))
+			s.none()
 		})
 	}
 }
@@ -280,19 +171,20 @@ func TestUsersAll(t *testing.T) {
 	t.Parallel()
 	u2 := replaceOnce(userJSON, `"usr_1"`, `"usr_2"`)
 	u3 := replaceOnce(userJSON, `"usr_1"`, `"usr_3"`)
-	r := newRig(t, []rigReply{
-		{200, `{"data": [` + userJSON + `,` + u2 + `], "meta": {"next_cursor": "c2", "has_more": true}}`},
-		{200, `{"data": [` + u3 + `], "meta": {"next_cursor": null, "has_more": false}}`},
-	})
+	s := script(t,
+		reply{200, `{"data": [` + userJSON + `,` + u2 + `], "meta": {"next_cursor": "c2", "has_more": true}}`},
+		reply{200, `{"data": [` + u3 + `], "meta": {"next_cursor": null, "has_more": false}}`},
+	)
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
 	var ids []string
-	for u, err := range r.client.Users.All(t.Context(), &admin.ListUsersParams{Limit: 2, Role: admin.RoleEditor}) {
+	for u, err := range c.Users.All(t.Context(), &admin.ListUsersParams{Limit: 2, Role: admin.RoleEditor}) {
 		require.NoError(t, err)
 		ids = append(ids, u.ID)
 	}
 	assert.Equal(t, []string{"usr_1", "usr_2", "usr_3"}, ids)
-	r.expect("GET", "/v1/users", url.Values{"limit": {"2"}, "role": {"editor"}}, "")
-	r.expect("GET", "/v1/users", url.Values{"limit": {"2"}, "role": {"editor"}, "cursor": {"c2"}}, "")
-	r.none()
+	s.expect("GET", "/v1/users", url.Values{"limit": {"2"}, "role": {"editor"}}, "")
+	s.expect("GET", "/v1/users", url.Values{"limit": {"2"}, "role": {"editor"}, "cursor": {"c2"}}, "")
+	s.none()
 }
 
 func TestUsersInvalidParams(t *testing.T) {
@@ -391,13 +283,14 @@ func TestUsersInvalidParams(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := newRig(t, nil)
-			err := tt.call(t.Context(), r.client)
+			s := script(t)
+			_, c := serve(t, s.ServeHTTP, oneShot()...)
+			err := tt.call(t.Context(), c)
 			require.ErrorIs(t, err, admin.ErrInvalidParams)
 			var pe *admin.ParamError
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tt.field, pe.Field)
-			r.none()
+			s.none()
 		})
 	}
 }
@@ -406,9 +299,10 @@ func TestUsersErrors(t *testing.T) {
 	t.Parallel()
 	t.Run("email taken", func(t *testing.T) {
 		t.Parallel()
-		r := newRig(t, []rigReply{{409, `{"error": {"code": "email_taken", "message": "A user with this email already exists.",
-			"status": 409, "request_id": "req_abc", "param": "email"}}`}})
-		_, err := r.client.Users.Create(t.Context(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+		s := script(t, reply{409, `{"error": {"code": "email_taken", "message": "A user with this email already exists.",
+			"status": 409, "request_id": "req_abc", "param": "email"}}`})
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
+		_, err := c.Users.Create(t.Context(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
 		require.ErrorIs(t, err, admin.ErrConflict)
 		assert.NotErrorIs(t, err, admin.ErrPossiblyApplied)
 		var e *admin.Error
@@ -421,29 +315,33 @@ func TestUsersErrors(t *testing.T) {
 	})
 	t.Run("not found", func(t *testing.T) {
 		t.Parallel()
-		r := newRig(t, []rigReply{{404, `{"error": {"code": "not_found", "message": "No such user.", "status": 404}}`}})
-		_, err := r.client.Users.Get(t.Context(), "usr_missing")
+		s := script(t, reply{404, `{"error": {"code": "not_found", "message": "No such user.", "status": 404}}`})
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
+		_, err := c.Users.Get(t.Context(), "usr_missing")
 		require.ErrorIs(t, err, admin.ErrNotFound)
 		assert.Contains(t, err.Error(), "No such user.")
 	})
 	t.Run("reset password without temp password", func(t *testing.T) {
 		t.Parallel()
-		r := newRig(t, []rigReply{{200, `{}`}})
-		_, err := r.client.Users.ResetPassword(t.Context(), "usr_1")
+		s := script(t, reply{200, `{}`})
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
+		_, err := c.Users.ResetPassword(t.Context(), "usr_1")
 		require.ErrorIs(t, err, admin.ErrInvalidResponse)
 		assert.ErrorIs(t, err, admin.ErrPossiblyApplied)
 	})
 	t.Run("create without body", func(t *testing.T) {
 		t.Parallel()
-		r := newRig(t, []rigReply{{201, ""}})
-		_, err := r.client.Users.Create(t.Context(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
+		s := script(t, reply{201, ""})
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
+		_, err := c.Users.Create(t.Context(), &admin.CreateUserParams{Name: "A", Email: "a@example.com", Role: admin.RoleViewer})
 		require.ErrorIs(t, err, admin.ErrInvalidResponse)
 		assert.ErrorIs(t, err, admin.ErrPossiblyApplied)
 	})
 	t.Run("malformed user", func(t *testing.T) {
 		t.Parallel()
-		r := newRig(t, []rigReply{{200, `{"id": "usr_1", "created_at": "yesterday"}`}})
-		_, err := r.client.Users.Get(t.Context(), "usr_1")
+		s := script(t, reply{200, `{"id": "usr_1", "created_at": "yesterday"}`})
+		_, c := serve(t, s.ServeHTTP, oneShot()...)
+		_, err := c.Users.Get(t.Context(), "usr_1")
 		require.ErrorIs(t, err, admin.ErrInvalidResponse)
 	})
 }
@@ -451,8 +349,9 @@ func TestUsersErrors(t *testing.T) {
 func TestPasswordResetRedacted(t *testing.T) {
 	t.Parallel()
 	const temp = "Tmp-Pass-98765"
-	r := newRig(t, []rigReply{{200, `{"temp_password": "` + temp + `"}`}})
-	pr, err := r.client.Users.ResetPassword(t.Context(), "usr_1")
+	s := script(t, reply{200, `{"temp_password": "` + temp + `"}`})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
+	pr, err := c.Users.ResetPassword(t.Context(), "usr_1")
 	require.NoError(t, err)
 	assertRedacted(t, pr, temp)
 	assertRedacted(t, *pr, temp)
@@ -463,10 +362,11 @@ func TestPasswordResetRedacted(t *testing.T) {
 
 func TestUserErrorsKeepTheKeyOut(t *testing.T) {
 	t.Parallel()
-	r := newRig(t, []rigReply{{401, `{"error": {"code": "invalid_api_key", "message": "bad key sk_test_rigkey0123456789"}}`}})
-	_, err := r.client.Users.Get(t.Context(), "usr_1")
+	s := script(t, reply{401, `{"error": {"code": "invalid_api_key", "message": "bad key ` + testKey + `"}}`})
+	_, c := serve(t, s.ServeHTTP, oneShot()...)
+	_, err := c.Users.Get(t.Context(), "usr_1")
 	require.ErrorIs(t, err, admin.ErrUnauthorized)
-	assert.NotContains(t, err.Error(), "sk_test_rigkey0123456789")
+	assert.NotContains(t, err.Error(), testKey)
 	assert.False(t, errors.Is(err, admin.ErrPossiblyApplied))
 }
 
