@@ -88,7 +88,7 @@ func TestClient(t *testing.T) {
 					}
 					resend, ok := attrOf(a, "http.request.resend_count")
 					if i == 0 && ok || i > 0 && resend.AsInt64() != int64(i) {
-						t.Errorf("attempt %d: http.request.resend_count %v (set: %v), want %d", i+1, resend.Emit(), ok, i)
+						t.Errorf("attempt %d: http.request.resend_count %v (set: %v), want %d", i+1, resend.String(), ok, i)
 					}
 					if got, _ := attrOf(a, "http.response.status_code"); got.AsInt64() != status {
 						t.Errorf("attempt %d: status %d, want %d", i+1, got.AsInt64(), status)
@@ -341,7 +341,7 @@ func TestNothingSecretRecorded(t *testing.T) {
 func kvs(attrs []attribute.KeyValue) []string {
 	out := make([]string, 0, len(attrs))
 	for _, kv := range attrs {
-		out = append(out, string(kv.Key)+"="+kv.Value.Emit())
+		out = append(out, string(kv.Key)+"="+kv.Value.String())
 	}
 	return out
 }

@@ -61,7 +61,7 @@ func render(set attribute.Set, skip ...attribute.Key) string {
 		if s != "" {
 			s += ","
 		}
-		s += string(kv.Key) + "=" + kv.Value.Emit()
+		s += string(kv.Key) + "=" + kv.Value.String()
 	}
 	return s
 }
@@ -199,7 +199,7 @@ func port(t *testing.T, u string) string {
 	t.Helper()
 	for _, kv := range serverAttrs(u) {
 		if kv.Key == "server.port" {
-			return kv.Value.Emit()
+			return kv.Value.String()
 		}
 	}
 	t.Fatalf("no port in %s", u)

@@ -165,7 +165,7 @@ func TestCallSpans(t *testing.T) {
 			checkRoute(t, call)
 			checkOutcome(t, call, tt.wantStatus, tt.wantErr)
 			if got, _ := attrOf(call, AttemptsKey); got.AsInt64() != int64(tt.end.Attempts) {
-				t.Errorf("call span admin.attempts = %v, want %d", got.Emit(), tt.end.Attempts)
+				t.Errorf("call span admin.attempts = %v, want %d", got.String(), tt.end.Attempts)
 			}
 			if got, _ := attrOf(call, ErrorCodeKey); got.AsString() != tt.wantCode {
 				t.Errorf("call span admin.error.code = %q, want %q", got.AsString(), tt.wantCode)
@@ -188,7 +188,7 @@ func TestCallSpans(t *testing.T) {
 				if w.resend < 0 && ok {
 					t.Errorf("attempt %d: http.request.resend_count = %d on the first attempt", i+1, resend.AsInt64())
 				} else if w.resend >= 0 && resend.AsInt64() != int64(w.resend) {
-					t.Errorf("attempt %d: http.request.resend_count = %v, want %d", i+1, resend.Emit(), w.resend)
+					t.Errorf("attempt %d: http.request.resend_count = %v, want %d", i+1, resend.String(), w.resend)
 				}
 				if got, _ := attrOf(a, RetryReasonKey); got.AsString() != w.retry {
 					t.Errorf("attempt %d: admin.retry.reason = %q, want %q", i+1, got.AsString(), w.retry)
@@ -221,7 +221,7 @@ func checkOutcome(t *testing.T, s sdktrace.ReadOnlySpan, status int, errType str
 	t.Helper()
 	got, ok := attrOf(s, "http.response.status_code")
 	if status == 0 && ok || status != 0 && got.AsInt64() != int64(status) {
-		t.Errorf("span %s: http.response.status_code = %v, want %d", s.Name(), got.Emit(), status)
+		t.Errorf("span %s: http.response.status_code = %v, want %d", s.Name(), got.String(), status)
 	}
 	et, _ := attrOf(s, "error.type")
 	if et.AsString() != errType {
@@ -356,7 +356,7 @@ func TestServerAttrs(t *testing.T) {
 				if got != "" {
 					got += ":"
 				}
-				got += kv.Value.Emit()
+				got += kv.Value.String()
 			}
 			if got != tt.want {
 				t.Errorf("serverAttrs(%q) = %q, want %q", tt.base, got, tt.want)
