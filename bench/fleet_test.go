@@ -23,8 +23,8 @@ var (
 	flagFleetProcs    = flag.Int("fleet-procs", 4, "worker processes in BenchmarkFleet")
 	flagFleetWorkers  = flag.Int("fleet-workers", 8, "goroutines in each worker process of BenchmarkFleet")
 	flagFleetLimit    = flag.Int("fleet-limit", 600, "the server's limit in BenchmarkFleet, requests a minute")
-	flagFleetDuration = flag.Duration("fleet-duration", 2*time.Minute, "how long each mode of BenchmarkFleet starts new changes")
-	flagFleetOutage   = flag.Duration("fleet-outage", 20*time.Second, "how long redis-server is down, mid-run, in the outage modes of BenchmarkFleet")
+	flagFleetDuration = flag.Duration("fleet-duration", 15*time.Second, "how long each mode of BenchmarkFleet starts new changes (the documented run, fleet.sh, uses 2m)")
+	flagFleetOutage   = flag.Duration("fleet-outage", 5*time.Second, "how long redis-server is down, mid-run, in the outage modes of BenchmarkFleet (fleet.sh: 20s)")
 )
 
 // fleetEnv, when set in the environment, turns the test binary into a
