@@ -6,7 +6,7 @@
 #   BENCH_GENCHECK=0 skips the regeneration (it builds two generators).
 set -euo pipefail
 cd "$(dirname "$0")/../bench"
-go test -count=1 -run . -bench . -benchtime 1x -iterate 1000 -changes 60 .
+go test -count=1 -run . -bench . -skip '^BenchmarkFleet$' -benchtime 1x -iterate 1000 -changes 60 .
 if [ "${BENCH_GENCHECK:-1}" != 0 ]; then
   go generate .
   if ! git diff --exit-code --stat -- gen/ || [ -n "$(git ls-files --others --exclude-standard -- gen/)" ]; then
@@ -14,3 +14,31 @@ if [ "${BENCH_GENCHECK:-1}" != 0 ]; then
     exit 1
   fi
 fi
+
+# --- fleet goodput (f) ---------------------------------------------------
+# BenchmarkFleet, skipped above, small: 4 processes x 8 workers against a
+# server limited to 600 requests a minute, 15 s a mode, Redis stopped
+# (SIGSTOP) for 5 s in the middle of redis-stop. Figures are not asserted,
+# outcomes are: every mode must report a row, and the limiter shared in
+# Redis must surface no error, with or without the outage, and apply at
+# least half of what the server allows (a stalled limiter gets far less).
+# Needs redis-server.
+fleet_out=$(mktemp -d)
+trap 'rm -rf "$fleet_out"' EXIT
+OUT=$fleet_out MODES=default,redis,redis-stop DURATION=15s OUTAGE=5s bash fleet.sh
+awk '
+  /^BenchmarkFleet\/mode=/ {
+    mode = $1; sub(/^BenchmarkFleet\/mode=/, "", mode); sub(/-[0-9]+$/, "", mode)
+    delete m
+    for (i = 3; i < NF; i += 2) m[$(i + 1)] = $i
+    seen[mode] = 1
+    if (!("changes" in m) || m["changes"] < 1) { print "fleet: " mode " applied no change"; bad = 1 }
+    if (mode ~ /^redis/ && m["errors"] != 0) { print "fleet: " mode " surfaced " m["errors"] " errors"; bad = 1 }
+    if (mode ~ /^redis/ && m["goodput-%"] < 50) { print "fleet: " mode " goodput " m["goodput-%"] "% of the limit"; bad = 1 }
+  }
+  END {
+    split("default redis redis-stop", want, " ")
+    for (i in want) if (!(want[i] in seen)) { print "fleet: no result for mode " want[i]; bad = 1 }
+    exit bad
+  }' "$fleet_out/fleet.txt"
+# --- end of fleet goodput (f) --------------------------------------------
