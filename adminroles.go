@@ -67,7 +67,7 @@ func (s *AdminsService) RemoveRoles(ctx context.Context, nameOrID string, roles 
 // roles sends one call on /admins/{name_or_id}/roles; roles, when set,
 // travel as Kong's comma-separated string.
 func (s *AdminsService) roles(ctx context.Context, method, nameOrID string, roles []string) ([]AdminRole, error) {
-	path, err := adminPath(nameOrID, "/roles")
+	r, err := at("/admins/{name_or_id}/roles", nameOrID)
 	if err != nil {
 		return nil, err
 	}
@@ -78,18 +78,18 @@ func (s *AdminsService) roles(ctx context.Context, method, nameOrID string, role
 		}{strings.Join(roles, ",")}
 	}
 	if method == http.MethodDelete {
-		return nil, s.c.do(ctx, method, path, nil, in, nil)
+		return nil, s.c.do(ctx, method, r, nil, in, nil)
 	}
 	var out adminRolesWire
-	if err := s.c.do(ctx, method, path, nil, in, &out); err != nil {
+	if err := s.c.do(ctx, method, r, nil, in, &out); err != nil {
 		return nil, err
 	}
 	if out.Roles == nil {
-		return nil, s.invalid(method, path, "no roles in the response")
+		return nil, s.invalid(method, r, "no roles in the response")
 	}
-	for i, r := range *out.Roles {
-		if r.ID == "" && r.Name == "" {
-			return nil, s.invalid(method, path, "role "+strconv.Itoa(i)+" has neither id nor name")
+	for i, role := range *out.Roles {
+		if role.ID == "" && role.Name == "" {
+			return nil, s.invalid(method, r, "role "+strconv.Itoa(i)+" has neither id nor name")
 		}
 	}
 	return *out.Roles, nil
@@ -153,20 +153,20 @@ func (w *Workspace) UnmarshalJSON(b []byte) error {
 // ListWorkspaces returns the workspaces an admin belongs to.
 // GET /admins/{name_or_id}/workspaces
 func (s *AdminsService) ListWorkspaces(ctx context.Context, nameOrID string) ([]Workspace, error) {
-	path, err := adminPath(nameOrID, "/workspaces")
+	r, err := at("/admins/{name_or_id}/workspaces", nameOrID)
 	if err != nil {
 		return nil, err
 	}
 	var out []Workspace
-	if err := s.c.do(ctx, http.MethodGet, path, nil, nil, &out); err != nil {
+	if err := s.c.do(ctx, http.MethodGet, r, nil, nil, &out); err != nil {
 		return nil, err
 	}
 	if out == nil { // the body was null
-		return nil, s.invalid(http.MethodGet, path, "no workspaces in the response")
+		return nil, s.invalid(http.MethodGet, r, "no workspaces in the response")
 	}
 	for i := range out {
 		if out[i].ID == "" && out[i].Name == "" {
-			return nil, s.invalid(http.MethodGet, path, "workspace "+strconv.Itoa(i)+" has neither id nor name")
+			return nil, s.invalid(http.MethodGet, r, "workspace "+strconv.Itoa(i)+" has neither id nor name")
 		}
 	}
 	return out, nil

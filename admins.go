@@ -133,7 +133,7 @@ func (s *AdminsService) List(ctx context.Context, p *ListAdminsParams) (*Page[Ad
 	if err != nil {
 		return nil, err
 	}
-	return newPager(s.c, "admins", q, kongStyle, adminID).page(ctx, offset)
+	return newPager(s.c, static("/admins"), q, kongStyle, adminID).page(ctx, offset)
 }
 
 // All iterates over every admin, page by page, starting at p.Offset.
@@ -143,7 +143,7 @@ func (s *AdminsService) All(ctx context.Context, p *ListAdminsParams) iter.Seq2[
 	if err != nil {
 		return errSeq[Admin](err)
 	}
-	return newPager(s.c, "admins", q, kongStyle, adminID).all(ctx, offset)
+	return newPager(s.c, static("/admins"), q, kongStyle, adminID).all(ctx, offset)
 }
 
 // InviteAdminParams are the fields of a new admin.
@@ -177,11 +177,12 @@ func (s *AdminsService) Invite(ctx context.Context, p *InviteAdminParams) (*Admi
 	var out struct {
 		Admin *Admin `json:"admin"`
 	}
-	if err := s.c.do(ctx, http.MethodPost, "admins", nil, p, &out); err != nil {
+	r := static("/admins")
+	if err := s.c.do(ctx, http.MethodPost, r, nil, p, &out); err != nil {
 		return nil, err
 	}
 	if out.Admin == nil || out.Admin.ID == "" {
-		return nil, s.invalid(http.MethodPost, "admins", "no admin in the response")
+		return nil, s.invalid(http.MethodPost, r, "no admin in the response")
 	}
 	return out.Admin, nil
 }
@@ -221,7 +222,7 @@ func (s *AdminsService) Register(ctx context.Context, p *RegisterAdminParams) er
 	if err := p.validate(); err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodPost, "admins/register", nil, p, nil)
+	return s.c.do(ctx, http.MethodPost, static("/admins/register"), nil, p, nil)
 }
 
 // RequestPasswordReset has a password reset email sent to the admin with
@@ -233,7 +234,7 @@ func (s *AdminsService) RequestPasswordReset(ctx context.Context, email string) 
 	body := struct {
 		Email string `json:"email"`
 	}{email}
-	return s.c.do(ctx, http.MethodPost, "admins/password_resets", nil, &body, nil)
+	return s.c.do(ctx, http.MethodPost, static("/admins/password_resets"), nil, &body, nil)
 }
 
 // ResetAdminPasswordParams set a new password with a reset token.
@@ -267,7 +268,7 @@ func (s *AdminsService) ResetPassword(ctx context.Context, p *ResetAdminPassword
 	if err := p.validate(); err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodPatch, "admins/password_resets", nil, p, nil)
+	return s.c.do(ctx, http.MethodPatch, static("/admins/password_resets"), nil, p, nil)
 }
 
 // GetAdminParams are the options of Get.
@@ -280,7 +281,7 @@ type GetAdminParams struct {
 // Get returns the admin with the given username or id; p may be nil.
 // GET /admins/{name_or_id}
 func (s *AdminsService) Get(ctx context.Context, nameOrID string, p *GetAdminParams) (*Admin, error) {
-	path, err := adminPath(nameOrID, "")
+	r, err := at("/admins/{name_or_id}", nameOrID)
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +289,7 @@ func (s *AdminsService) Get(ctx context.Context, nameOrID string, p *GetAdminPar
 	if p != nil && p.GenerateRegisterURL {
 		q = url.Values{"generate_register_url": {"true"}}
 	}
-	return s.admin(ctx, http.MethodGet, path, q, nil)
+	return s.admin(ctx, http.MethodGet, r, q, nil)
 }
 
 // UpdateAdminParams are the fields of an admin to change; nil fields are
@@ -313,48 +314,40 @@ func (p *UpdateAdminParams) validate() error {
 
 // Update changes an admin. PATCH /admins/{name_or_id}
 func (s *AdminsService) Update(ctx context.Context, nameOrID string, p *UpdateAdminParams) (*Admin, error) {
-	path, err := adminPath(nameOrID, "")
+	r, err := at("/admins/{name_or_id}", nameOrID)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return s.admin(ctx, http.MethodPatch, path, nil, p)
+	return s.admin(ctx, http.MethodPatch, r, nil, p)
 }
 
 // admin sends a call answered with a bare admin.
-func (s *AdminsService) admin(ctx context.Context, method, path string, q url.Values, in any) (*Admin, error) {
+func (s *AdminsService) admin(ctx context.Context, method string, r route, q url.Values, in any) (*Admin, error) {
 	a := new(Admin)
-	if err := s.c.do(ctx, method, path, q, in, a); err != nil {
+	if err := s.c.do(ctx, method, r, q, in, a); err != nil {
 		return nil, err
 	}
 	if a.ID == "" {
-		return nil, s.invalid(method, path, "no admin id in the response")
+		return nil, s.invalid(method, r, "no admin id in the response")
 	}
 	return a, nil
 }
 
 // Delete deletes an admin. DELETE /admins/{name_or_id}
 func (s *AdminsService) Delete(ctx context.Context, nameOrID string) error {
-	path, err := adminPath(nameOrID, "")
+	r, err := at("/admins/{name_or_id}", nameOrID)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodDelete, path, nil, nil, nil)
-}
-
-func adminPath(nameOrID, suffix string) (string, error) {
-	e, err := escape("nameOrID", nameOrID)
-	if err != nil {
-		return "", err
-	}
-	return "admins/" + e + suffix, nil
+	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
 }
 
 // invalid is the error for a successful response that lacks what the call
 // returns; a change may nevertheless have been applied.
-func (s *AdminsService) invalid(method, path, msg string) error {
-	return &Error{Method: method, Path: s.c.base.Path + path, StatusCode: http.StatusOK,
+func (s *AdminsService) invalid(method string, r route, msg string) error {
+	return &Error{Method: method, Path: s.c.base.Path + r.path, StatusCode: http.StatusOK,
 		Message: msg, invalidResponse: true, PossiblyApplied: method != http.MethodGet}
 }

@@ -114,7 +114,7 @@ func (s *AuditLogsService) List(ctx context.Context, p *ListAuditLogsParams) (*P
 	if err != nil {
 		return nil, err
 	}
-	return newPager(s.c, "audit-logs", q, cursorStyle, auditEventID).page(ctx, cursor)
+	return newPager(s.c, static("/audit-logs"), q, cursorStyle, auditEventID).page(ctx, cursor)
 }
 
 // All iterates over every audit event matching p, oldest first, page by
@@ -126,5 +126,5 @@ func (s *AuditLogsService) All(ctx context.Context, p *ListAuditLogsParams) iter
 	if err != nil {
 		return errSeq[AuditEvent](err)
 	}
-	return newPager(s.c, "audit-logs", q, cursorStyle, auditEventID).all(ctx, cursor)
+	return newPager(s.c, static("/audit-logs"), q, cursorStyle, auditEventID).all(ctx, cursor)
 }

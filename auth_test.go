@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -282,7 +283,7 @@ func TestRejectedTokenRetriedOnlyOnce(t *testing.T) {
 	require.ErrorIs(t, err, admin.ErrUnauthorized)
 	var e *admin.Error
 	require.ErrorAs(t, err, &e)
-	assert.Equal(t, 1, e.Attempts)
+	assert.Equal(t, 2, e.Attempts, "the resend with a fresh token is an attempt")
 	assert.Equal(t, int32(2), a.tokenReqs.Load())
 	assert.Equal(t, int32(2), a.apiReqs.Load())
 }
@@ -376,4 +377,35 @@ func TestTokenSourceFailures(t *testing.T) {
 	assert.ErrorIs(t, err, boom)
 	assert.False(t, e.PossiblyApplied)
 	assert.Zero(t, a.apiReqs.Load())
+}
+
+// TestTokenRefreshIsAnAttempt checks that the resend after a 401 with a
+// fresh token is an attempt like any other: counted, logged, paced by the
+// Limiter and seen by Observers; and that WithoutRetries does not stop
+// it, since it retries no failure the policy counts.
+func TestTokenRefreshIsAnAttempt(t *testing.T) {
+	t.Parallel()
+	for _, retry := range []admin.Option{admin.WithRetry(fastRetry()), admin.WithoutRetries()} {
+		a := newAuthServer(t, func(a *authServer) { a.accept = func(tok string) bool { return tok == "access-token-2" } })
+		lim, obs, logs := new(countingLimiter), new(watcher), new(recorder)
+		c := a.client(t, admin.WithClientCredentials(testClientID, testClientSecret, ""), retry,
+			admin.WithLimiter(lim), admin.WithObserver(obs), admin.WithLogger(slog.New(logs)))
+		var resp admin.Response
+		_, err := c.Users.Get(admin.CaptureResponse(context.Background(), &resp), "usr_1")
+		require.NoError(t, err)
+		assert.Equal(t, 2, resp.Attempts)
+		assert.Len(t, logs.attrs(), 2, "each attempt is logged")
+		lim.mu.Lock()
+		assert.Equal(t, 2, lim.waits)
+		assert.Equal(t, []int{401, 200}, []int{lim.outcomes[0].StatusCode, lim.outcomes[1].StatusCode})
+		lim.mu.Unlock()
+		obs.mu.Lock()
+		require.Len(t, obs.ended, 2)
+		assert.Equal(t, admin.RetryUnauthorized, obs.ended[0].Retry)
+		assert.Equal(t, 401, obs.ended[0].StatusCode)
+		assert.Equal(t, admin.RetryReason(""), obs.ended[1].Retry)
+		assert.Equal(t, 2, obs.results[0].Attempts)
+		obs.mu.Unlock()
+		assert.Equal(t, []string{"Bearer access-token-1", "Bearer access-token-2"}, a.authHeaders())
+	}
 }

@@ -20,7 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -49,12 +49,12 @@ type Client struct {
 	auth        *credentials // behind a pointer so that %v of a Client value prints no secret
 	maxResponse int64
 	rateLimit   *atomic.Pointer[RateLimit] // behind a pointer so that a copy of a Client is harmless
-
-	// Test hooks, set only by the package's tests before the first call:
-	// onWait sees every wait before a retry, onLimiter every pass through
-	// the client-side rate limiter.
-	onWait    func(time.Duration)
-	onLimiter func()
+	limiter     Limiter                    // nil without a rate limit
+	scope       Scope
+	observers   []Observer
+	// ownHeader says that each attempt needs a header of its own, which
+	// an Observer, a token or a cookie jar adds to.
+	ownHeader bool
 }
 
 type service struct{ c *Client }
@@ -139,12 +139,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	for _, vs := range cfg.headers {
 		c.auth.secrets = append(c.auth.secrets, vs...)
 	}
-	c.hc = &http.Client{
-		Transport:     &transport{base: baseRT, lim: newLimiter(cfg), tokens: c.auth.tokens, client: c},
-		Timeout:       timeout,
-		Jar:           jar,
-		CheckRedirect: checkRedirect,
-	}
+	c.hc = &http.Client{Transport: baseRT, Timeout: timeout, Jar: jar, CheckRedirect: checkRedirect}
+	c.limiter = cfg.newLimiter()
+	c.scope = newScope(c.baseStr, cfg)
+	c.observers = cfg.observers
+	c.ownHeader = len(c.observers) > 0 || c.auth.tokens != nil || jar != nil
 
 	svc := &service{c}
 	c.Users = (*UsersService)(svc)
@@ -237,86 +236,35 @@ func newIdempotencyKey() string {
 // call is the state of one logical call across its attempts.
 type call struct {
 	c          *Client
-	ctx        context.Context
+	ctx        context.Context // the caller's, or the one the Observers returned
 	method     string
-	path       string
+	route      route
+	path       string // the escaped path, for errors and logs
+	body       []byte
 	mutating   bool
-	attempts   int
-	start      time.Time
+	attempts   int // attempts begun: sent, or refused by the Limiter
+	retries    int // attempts that were retries the policy counts
+	refreshed  bool
+	start      time.Time     // when the current attempt was sent
 	ambiguous  bool          // an attempt of a change may have been applied
-	nextWait   time.Duration // the wait before the next attempt
 	deadlineRA time.Duration // a wait not started because of the deadline
 	secrets    []string      // the Secret values of the request body
+	tok        *oauth2.Token // the token the current attempt carried
 
 	decode   func([]byte) error // decodes a successful body; nil discards it
 	wantBody bool               // a successful answer must have a body
-	result   *Error             // why the last successful answer was unusable
-	logged   int                // the attempt last logged
+	bodyErr  *Error             // why the last successful answer was unusable
+
+	callStart time.Time       // with Observers: when StartCall was called
+	actx      context.Context // with Observers: the current attempt's context
+	last      *http.Response  // with Observers: the last answer
 }
 
-func (k *call) onAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
-	k.attempts = i + 1
-	k.start = time.Now()
-}
+// refusedError is an attempt the Limiter did not let through; the call
+// ends with it.
+type refusedError struct{ error }
 
-func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	// retryablehttp asks again after reading the body (readBody); log each
-	// attempt once, and the second time only if the body failed.
-	if k.logged != k.attempts || err != nil {
-		k.log(resp, err)
-		k.logged = k.attempts
-	}
-	if ctx.Err() != nil {
-		return false, nil
-	}
-	var hint time.Duration
-	var hinted bool
-	var cut *cutBodyError
-	if errors.As(err, &cut) {
-		// The server answered success but its body was cut short. A GET
-		// can simply ask again; a change was applied, and asking again
-		// with its idempotency key replays the answer.
-		k.ambiguous = k.ambiguous || k.mutating
-	} else if err != nil {
-		if k.mutating && !wasNotSent(err) {
-			k.ambiguous = true
-		}
-		if !isRetryableError(err) {
-			return false, nil
-		}
-	} else {
-		if k.mutating && ambiguousStatus(resp.StatusCode) {
-			k.ambiguous = true
-		}
-		if !retryableStatus(resp.StatusCode) {
-			return false, nil
-		}
-		hint, hinted = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	}
-	if k.attempts > k.c.retry.MaxRetries {
-		k.deadlineRA = hint
-		return false, nil
-	}
-	wait := backoff(k.c.retry, k.attempts-1)
-	if hinted {
-		wait = min(hint, k.c.retry.MaxWait)
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-		k.deadlineRA = max(wait, hint)
-		return false, nil
-	}
-	k.nextWait = wait
-	if k.c.onWait != nil {
-		k.c.onWait(wait)
-	}
-	return true, nil
-}
-
-func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
-	return k.nextWait
-}
-
-func passthrough(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err }
+func (e refusedError) Unwrap() error { return e.error }
 
 func (k *call) log(resp *http.Response, err error) {
 	l := k.c.logger
@@ -407,21 +355,21 @@ func (k *call) scrubError(e *Error) {
 // object sends a call whose answer is one resource, and checks that the
 // answer names it: a call returns either a whole resource or an error,
 // never a half-decoded value with an error.
-func object[T any](ctx context.Context, c *Client, method, path string, query url.Values, in any, id func(*T) string) (*T, error) {
+func object[T any](ctx context.Context, c *Client, method string, r route, query url.Values, in any, id func(*T) string) (*T, error) {
 	out := new(T)
-	if err := c.do(ctx, method, path, query, in, out); err != nil {
+	if err := c.do(ctx, method, r, query, in, out); err != nil {
 		return nil, err
 	}
 	if id(out) == "" {
-		return nil, c.invalidResult(method, path, "the answer has no id")
+		return nil, c.invalidResult(method, r, "the answer has no id")
 	}
 	return out, nil
 }
 
-// do sends one logical call: method on path (relative to the base URL and
-// already escaped) with query and a JSON body from in, and decodes a
-// successful response into out. A nil out discards the body.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+// do sends one logical call: method on r with query and a JSON body from
+// in, and decodes a successful response into out. A nil out discards the
+// body.
+func (c *Client) do(ctx context.Context, method string, r route, query url.Values, in, out any) error {
 	var decode func([]byte) error
 	if out != nil {
 		tried := false
@@ -435,8 +383,11 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return decodeWire(body, out)
 		}
 	}
-	_, err := c.send(ctx, method, path, query, in, decode, out != nil)
-	return err
+	var rawQuery string
+	if len(query) > 0 {
+		rawQuery = query.Encode()
+	}
+	return c.send(ctx, method, r, rawQuery, in, decode, out != nil)
 }
 
 // decodeJSON decodes the one JSON value body holds into out; anything but
@@ -456,28 +407,32 @@ func decodeJSON(body io.Reader, out any) error {
 // successful body, which is read whole first (up to the client's maximum
 // response size); a nil decode leaves the body unread. wantBody says that
 // a 204, an empty body or a JSON null is an error.
-func (c *Client) send(ctx context.Context, method, path string, query url.Values, in any, decode func([]byte) error, wantBody bool) (*http.Response, error) {
+//
+// A call is a loop of attempts (attempt), each followed by the decision
+// to make another (next) and the wait before it (sleep). The Observers
+// see the call begin and end around the loop.
+func (c *Client) send(ctx context.Context, method string, r route, rawQuery string, in any, decode func([]byte) error, wantBody bool) error {
 	if ctx == nil {
-		return nil, invalidParam("ctx", "context is nil")
+		return invalidParam("ctx", "context is nil")
 	}
 	var body []byte
 	if in != nil {
 		var err error
 		if body, err = json.Marshal(in); err != nil {
-			return nil, invalidParam("body", err.Error())
+			return invalidParam("body", err.Error())
 		}
 	}
-	u := c.baseStr + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
+	u := c.baseStr + r.path
+	if rawQuery != "" {
+		u += "?" + rawQuery
 	}
-	var rawBody any
+	var rd io.Reader
 	if body != nil {
-		rawBody = body
+		rd = bytes.NewReader(body)
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, u, rawBody)
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
-		return nil, invalidParam("path", "cannot build request URL")
+		return invalidParam("path", "cannot build request URL")
 	}
 	h := req.Header
 	h["Accept"] = jsonContentType
@@ -491,47 +446,231 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	for k, vs := range c.auth.extra {
 		h[k] = vs
 	}
-	k := &call{c: c, ctx: ctx, method: method, path: req.URL.EscapedPath(), secrets: secretsIn(in)}
+	k := &call{c: c, ctx: ctx, method: method, route: r, path: req.URL.EscapedPath(), body: body, secrets: secretsIn(in),
+		decode: decode, wantBody: wantBody}
 	if method != http.MethodGet && method != http.MethodHead {
 		k.mutating = true
 		key, _ := ctx.Value(keyIdempotency).(string)
 		if key == "" {
 			key = newIdempotencyKey()
 		} else if len(key) > 255 {
-			return nil, invalidParam("idempotency key", "longer than 255 characters")
+			return invalidParam("idempotency key", "longer than 255 characters")
 		} else if !validHeaderValue(key) {
-			return nil, invalidParam("idempotency key", "contains control characters")
+			return invalidParam("idempotency key", "contains control characters")
 		}
 		h["Idempotency-Key"] = []string{key}
 	}
-	rc := &retryablehttp.Client{
-		HTTPClient:     c.hc,
-		RetryMax:       c.retry.MaxRetries,
-		RetryWaitMin:   c.retry.MinWait,
-		RetryWaitMax:   c.retry.MaxWait,
-		CheckRetry:     k.checkRetry,
-		Backoff:        k.backoff,
-		ErrorHandler:   passthrough,
-		RequestLogHook: k.onAttempt,
+	if len(c.observers) > 0 {
+		k.startCall()
+		req = req.WithContext(k.ctx)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, c.transportError(k, err) // nothing sent
+	err = k.run(req)
+	if len(c.observers) > 0 {
+		k.endCall(err)
 	}
-	k.decode, k.wantBody = decode, wantBody
-	req.SetResponseHandler(k.readBody)
-	resp, err := rc.Do(req)
-	var cut *cutBodyError
-	if errors.As(err, &cut) && resp != nil { // still cut short when retries ran out
-		return resp, c.invalidResponse(k, resp, cut.msg)
+	return err
+}
+
+// run makes the attempts of a call until one settles it, and returns the
+// call's error.
+func (k *call) run(req *http.Request) error {
+	c := k.c
+	if err := k.ctx.Err(); err != nil {
+		return c.transportError(k, err) // nothing sent
 	}
-	if err != nil {
+	for {
+		resp, err := k.attempt(req)
+		retry, wait, why := k.next(resp, err)
+		k.endAttempt(resp, err, retry)
+		if retry == "" {
+			return k.result(resp, err)
+		}
 		if resp != nil {
 			drain(resp.Body)
 		}
-		return nil, c.transportError(k, err)
+		if err := k.sleep(wait, why); err != nil {
+			return c.transportError(k, err)
+		}
+	}
+}
+
+// attempt makes one attempt: it waits for the Limiter, sends req with the
+// credentials of the moment, tells the Limiter what the answer taught, and
+// reads a successful answer's body. A body cut short is an error, to be
+// retried; a body that is whole but unusable is kept in k.bodyErr.
+func (k *call) attempt(req *http.Request) (*http.Response, error) {
+	c := k.c
+	k.attempts++
+	if c.limiter != nil {
+		var t0 time.Time
+		if len(c.observers) > 0 {
+			t0 = time.Now()
+		}
+		err := c.limiter.Wait(k.ctx, c.scope)
+		k.waited(WaitLimiter, t0)
+		if err != nil {
+			return nil, refusedError{err}
+		}
+	}
+	if k.attempts > 1 && req.GetBody != nil {
+		req.Body, _ = req.GetBody() // a bytes.Reader's GetBody cannot fail
+	}
+	if c.ownHeader {
+		r := *req
+		r.Header = req.Header.Clone()
+		req = &r
+	}
+	if len(c.observers) > 0 {
+		req = k.startAttempt(req)
+	}
+	k.start = time.Now()
+	resp, err := k.roundTrip(req)
+	if err != nil {
+		if c.limiter != nil {
+			c.limiter.Observe(c.scope, Outcome{Err: err})
+		}
+		return nil, err
+	}
+	rl, ok := parseRateLimit(resp.Header)
+	if ok {
+		c.rateLimit.Store(&rl)
+	}
+	if c.limiter != nil {
+		o := Outcome{StatusCode: resp.StatusCode, RateLimit: rl}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			o.RetryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+		c.limiter.Observe(c.scope, o)
+	}
+	return resp, k.readBody(resp)
+}
+
+// roundTrip sends req with a token from the Client's token source, if it
+// has one.
+func (k *call) roundTrip(req *http.Request) (*http.Response, error) {
+	if tokens := k.c.auth.tokens; tokens != nil {
+		tok, err := tokens.token(req.Context())
+		if err != nil {
+			return nil, notSentError{err}
+		}
+		k.tok = tok
+		req.Header["Authorization"] = []string{"Bearer " + tok.AccessToken}
+	}
+	return k.c.hc.Do(req)
+}
+
+// next decides whether another attempt follows the one that got resp or
+// err, why, and how long to wait before it. It logs the attempt.
+func (k *call) next(resp *http.Response, err error) (RetryReason, time.Duration, WaitReason) {
+	k.log(resp, err)
+	if k.ctx.Err() != nil {
+		return "", 0, ""
+	}
+	var (
+		hint   time.Duration
+		hinted bool
+		reason RetryReason
+		cut    *cutBodyError
+	)
+	switch {
+	case errors.As(err, new(refusedError)):
+		return "", 0, ""
+	case errors.As(err, &cut):
+		// The server answered success but its body was cut short. A GET
+		// can simply ask again; a change was applied, and asking again
+		// with its idempotency key replays the answer.
+		k.ambiguous = k.ambiguous || k.mutating
+		reason = RetryCutBody
+	case err != nil:
+		if k.mutating && !wasNotSent(err) {
+			k.ambiguous = true
+		}
+		if !isRetryableError(err) {
+			return "", 0, ""
+		}
+		reason = RetryTransport
+	case resp.StatusCode == http.StatusUnauthorized:
+		if k.refreshToken() {
+			return RetryUnauthorized, 0, ""
+		}
+		return "", 0, ""
+	default:
+		if k.mutating && ambiguousStatus(resp.StatusCode) {
+			k.ambiguous = true
+		}
+		if !retryableStatus(resp.StatusCode) {
+			return "", 0, ""
+		}
+		hint, hinted = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		reason = RetryStatus
+	}
+	if k.retries >= k.c.retry.MaxRetries {
+		k.deadlineRA = hint
+		return "", 0, ""
+	}
+	wait, why := backoff(k.c.retry, k.retries), WaitBackoff
+	if hinted {
+		wait, why = min(hint, k.c.retry.MaxWait), WaitRetryAfter
+	}
+	if dl, ok := k.ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		k.deadlineRA = max(wait, hint)
+		return "", 0, ""
+	}
+	k.retries++
+	return reason, wait, why
+}
+
+// refreshToken replaces a token the server refused before its expiry
+// (revoked or rotated), once per call, and reports whether the call should
+// send its request again with the fresh one.
+func (k *call) refreshToken() bool {
+	tok := k.tok
+	if tok == nil || k.refreshed || (!tok.Expiry.IsZero() && !tok.Expiry.After(time.Now())) {
+		return false
+	}
+	k.refreshed = true
+	fresh, err := k.c.auth.tokens.refresh(k.ctx, tok)
+	return err == nil && fresh.AccessToken != tok.AccessToken
+}
+
+// sleep waits d before the next attempt, or until the call's context ends.
+func (k *call) sleep(d time.Duration, why WaitReason) error {
+	if why == "" {
+		return nil
+	}
+	var t0 time.Time
+	if len(k.c.observers) > 0 {
+		t0 = time.Now()
+	}
+	if d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-k.ctx.Done():
+			t.Stop()
+			k.waited(why, t0)
+			return k.ctx.Err()
+		case <-t.C:
+		}
+	}
+	k.waitedFor(why, d)
+	return nil
+}
+
+// result is the call's error once its last attempt got resp or err.
+func (k *call) result(resp *http.Response, err error) error {
+	c := k.c
+	if len(c.observers) > 0 {
+		k.last = resp
+	}
+	var cut *cutBodyError
+	if errors.As(err, &cut) && resp != nil { // still cut short when retries ran out
+		return c.invalidResponse(k, resp, cut.msg)
+	}
+	if err != nil {
+		return c.transportError(k, err)
 	}
 	defer drain(resp.Body)
-	if cap, ok := ctx.Value(keyResponse).(*Response); ok && cap != nil {
+	if cap, ok := k.ctx.Value(keyResponse).(*Response); ok && cap != nil {
 		*cap = Response{
 			StatusCode: resp.StatusCode,
 			RequestID:  resp.Header.Get("X-Request-Id"),
@@ -542,12 +681,82 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		cap.RateLimit, _ = parseRateLimit(resp.Header)
 	}
 	if resp.StatusCode >= 300 {
-		return resp, c.responseError(k, resp)
+		return c.responseError(k, resp)
 	}
-	if k.result != nil {
-		return resp, k.result
+	if k.bodyErr != nil {
+		return k.bodyErr
 	}
-	return resp, nil
+	return nil
+}
+
+// The Observers' side of a call. Each method does nothing without
+// Observers, so that a Client without them pays nothing.
+
+func (k *call) startCall() {
+	k.callStart = time.Now()
+	info := CallInfo{Method: k.method, Route: k.route.tmpl, BaseURL: k.c.baseStr}
+	for _, o := range k.c.observers {
+		k.ctx = o.StartCall(k.ctx, info)
+	}
+}
+
+// startAttempt tells the Observers an attempt is about to be sent, and
+// returns req with the context they returned.
+func (k *call) startAttempt(req *http.Request) *http.Request {
+	ctx := k.ctx
+	a := Attempt{Number: k.attempts, Header: req.Header}
+	for _, o := range k.c.observers {
+		ctx = o.StartAttempt(ctx, a)
+	}
+	k.actx = ctx
+	return req.WithContext(ctx)
+}
+
+// endAttempt tells the Observers how an attempt ended, and retry why
+// another follows. An attempt the Limiter refused was never started.
+func (k *call) endAttempt(resp *http.Response, err error, retry RetryReason) {
+	if len(k.c.observers) == 0 || errors.As(err, new(refusedError)) {
+		return
+	}
+	r := AttemptResult{Number: k.attempts, Duration: time.Since(k.start), Err: err, Retry: retry}
+	if resp != nil {
+		r.StatusCode = resp.StatusCode
+		if err == nil && k.bodyErr != nil {
+			r.Err = k.bodyErr
+		}
+	}
+	for _, o := range k.c.observers {
+		o.EndAttempt(k.actx, r)
+	}
+}
+
+// waited tells the Observers of a wait that began at t0.
+func (k *call) waited(why WaitReason, t0 time.Time) {
+	if len(k.c.observers) > 0 {
+		k.waitedFor(why, time.Since(t0))
+	}
+}
+
+func (k *call) waitedFor(why WaitReason, d time.Duration) {
+	w := Wait{Reason: why, Duration: d, Attempt: k.attempts + 1}
+	if why == WaitLimiter {
+		w.Attempt = k.attempts
+	}
+	for _, o := range k.c.observers {
+		o.Waited(k.ctx, w)
+	}
+}
+
+func (k *call) endCall(err error) {
+	r := CallResult{Attempts: k.attempts, Duration: time.Since(k.callStart), Err: err}
+	if resp := k.last; resp != nil {
+		r.StatusCode = resp.StatusCode
+		r.RequestID = k.scrub(resp.Header.Get("X-Request-Id"))
+		r.Replayed = resp.Header.Get("Idempotent-Replayed") == "true"
+	}
+	for _, o := range k.c.observers {
+		o.EndCall(k.ctx, r)
+	}
 }
 
 // tooLarge describes a body over the size limit; it is built only when
@@ -600,22 +809,22 @@ func readAll(r io.Reader, b []byte, size int64) ([]byte, error) {
 
 // readBody reads and decodes a successful answer inside the retry loop, so
 // that a body cut short is retried like a lost answer. Any other problem
-// with the body is kept in k.result and ends the call.
+// with the body is kept in k.bodyErr and ends the call.
 func (k *call) readBody(resp *http.Response) error {
 	c := k.c
-	k.result = nil
+	k.bodyErr = nil
 	if resp.StatusCode >= 300 {
 		return nil
 	}
 	if k.wantBody && (resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0) {
-		k.result = c.invalidResponse(k, resp, "no body where one was expected")
+		k.bodyErr = c.invalidResponse(k, resp, "no body where one was expected")
 		return nil
 	}
 	if k.decode == nil {
 		return nil
 	}
 	if resp.ContentLength > c.maxResponse {
-		k.result = c.invalidResponse(k, resp, c.tooLarge())
+		k.bodyErr = c.invalidResponse(k, resp, c.tooLarge())
 		return nil
 	}
 	lr := &limitedReader{r: resp.Body, n: c.maxResponse}
@@ -626,10 +835,10 @@ func (k *call) readBody(resp *http.Response) error {
 	switch {
 	case err == nil:
 	case k.ctx.Err() != nil:
-		k.result = c.transportError(k, k.ctx.Err())
+		k.bodyErr = c.transportError(k, k.ctx.Err())
 		return nil
 	case lr.over:
-		k.result = c.invalidResponse(k, resp, c.tooLarge())
+		k.bodyErr = c.invalidResponse(k, resp, c.tooLarge())
 		return nil
 	default:
 		return &cutBodyError{"reading the body: " + k.scrub(err.Error())}
@@ -637,10 +846,10 @@ func (k *call) readBody(resp *http.Response) error {
 	if k.wantBody {
 		switch trimmed := bytes.TrimSpace(data); {
 		case len(trimmed) == 0:
-			k.result = c.invalidResponse(k, resp, "no body where one was expected")
+			k.bodyErr = c.invalidResponse(k, resp, "no body where one was expected")
 			return nil
 		case string(trimmed) == "null":
-			k.result = c.invalidResponse(k, resp, "null where a body was expected")
+			k.bodyErr = c.invalidResponse(k, resp, "null where a body was expected")
 			return nil
 		}
 	}
@@ -649,7 +858,7 @@ func (k *call) readBody(resp *http.Response) error {
 		if errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &syntax) && syntax.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n")))) {
 			return &cutBodyError{"the body ends too early: " + k.scrub(err.Error())}
 		}
-		k.result = c.invalidResponse(k, resp, k.scrub(err.Error()))
+		k.bodyErr = c.invalidResponse(k, resp, k.scrub(err.Error()))
 	}
 	return nil
 }
@@ -705,10 +914,9 @@ func (c *Client) responseError(k *call, resp *http.Response) *Error {
 
 // invalidResult is the error for a successful answer whose content
 // contradicts the contract in a way only the caller of do can see, such
-// as an object without its id; path is relative to the base URL and
-// escaped, as given to do. A change may have been applied.
-func (c *Client) invalidResult(method, path, msg string) *Error {
-	return &Error{Method: method, Path: c.base.EscapedPath() + path, StatusCode: http.StatusOK, Message: msg,
+// as an object without its id. A change may have been applied.
+func (c *Client) invalidResult(method string, r route, msg string) *Error {
+	return &Error{Method: method, Path: c.base.EscapedPath() + r.path, StatusCode: http.StatusOK, Message: msg,
 		invalidResponse: true, PossiblyApplied: method != http.MethodGet && method != http.MethodHead}
 }
 
@@ -777,4 +985,54 @@ func escape(field, v string) (string, error) {
 		return "", invalidParam(field, "must not contain control characters")
 	}
 	return url.PathEscape(v), nil
+}
+
+// route is where a call goes: tmpl is its path template in
+// api/openapi.yaml without the "/v1" prefix, such as "/users/{id}", which
+// is all an Observer sees; path is the path built from it, escaped and
+// relative to the base URL, which is sent.
+type route struct{ tmpl, path string }
+
+// static returns the route of tmpl, a template without parameters.
+func static(tmpl string) route { return route{tmpl, tmpl[1:]} }
+
+// at returns the route of tmpl with its parameters replaced, in order, by
+// the escaped values of args. A value that is not a valid path segment
+// (see escape) is a caller's mistake, named by its parameter. tmpl is a
+// literal of this package, with exactly one arg per parameter.
+func at(tmpl string, args ...string) (route, error) {
+	var b strings.Builder
+	b.Grow(len(tmpl) + 24*len(args))
+	rest := tmpl[1:]
+	for _, v := range args {
+		i := strings.IndexByte(rest, '{')
+		j := strings.IndexByte(rest, '}')
+		if i < 0 || j < i {
+			panic("admin: more values than parameters for " + tmpl)
+		}
+		e, err := escape(paramField(rest[i+1:j]), v)
+		if err != nil {
+			return route{}, err
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(e)
+		rest = rest[j+1:]
+	}
+	if strings.IndexByte(rest, '{') >= 0 {
+		panic("admin: fewer values than parameters for " + tmpl)
+	}
+	b.WriteString(rest)
+	return route{tmpl, b.String()}, nil
+}
+
+// paramField is the Go name, as the methods' arguments spell it, of a
+// path parameter of the spec.
+func paramField(param string) string {
+	switch param {
+	case "user_id":
+		return "userID"
+	case "name_or_id":
+		return "nameOrID"
+	}
+	return param
 }

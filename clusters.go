@@ -46,7 +46,7 @@ func (s *ClustersService) List(ctx context.Context, p *ListClustersParams) (*Pag
 	if err != nil {
 		return nil, err
 	}
-	return newPager(s.c, "clusters", q, cursorStyle, clusterID).page(ctx, cursor)
+	return newPager(s.c, static("/clusters"), q, cursorStyle, clusterID).page(ctx, cursor)
 }
 
 // All iterates over every cluster, page by page, starting at p.Cursor.
@@ -56,14 +56,14 @@ func (s *ClustersService) All(ctx context.Context, p *ListClustersParams) iter.S
 	if err != nil {
 		return errSeq[Cluster](err)
 	}
-	return newPager(s.c, "clusters", q, cursorStyle, clusterID).all(ctx, cursor)
+	return newPager(s.c, static("/clusters"), q, cursorStyle, clusterID).all(ctx, cursor)
 }
 
 // Get returns the cluster with the given id. GET /clusters/{id}
 func (s *ClustersService) Get(ctx context.Context, id string) (*Cluster, error) {
-	e, err := escape("id", id)
+	r, err := at("/clusters/{id}", id)
 	if err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodGet, "clusters/"+e, nil, nil, clusterID)
+	return object(ctx, s.c, http.MethodGet, r, nil, nil, clusterID)
 }

@@ -59,6 +59,18 @@
 // limiter, which learns the server's limit from its X-RateLimit-* headers,
 // paces every attempt.
 //
+// # Limiters and observers
+//
+// Every attempt of every call takes one path: the Client's Limiter waits,
+// the Observers see the attempt start, the request is sent with the
+// credentials of the moment, the Limiter learns from the answer, and the
+// Observers see the attempt end and why another follows. WithLimiter
+// replaces the limiter, to share one budget between Clients or processes;
+// WithObserver adds an Observer, for logs, metrics or traces. A Limiter
+// sees each Client's Scope (its server and principal, hashed); an
+// Observer sees each call's route template, such as "/users/{id}", never
+// the ids in its path.
+//
 // # Secrets
 //
 // Keys, tokens and passwords never appear in errors, logs or fmt output:

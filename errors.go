@@ -124,7 +124,7 @@ func (e *Error) Is(target error) bool {
 	case ErrInvalidResponse:
 		return e.invalidResponse
 	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests || (e.StatusCode == 0 && errors.Is(e.Err, errLimiterWait))
+		return e.StatusCode == http.StatusTooManyRequests || (e.StatusCode == 0 && (errors.Is(e.Err, errLimiterWait) || errors.Is(e.Err, ErrRateLimited)))
 	}
 	if e.invalidResponse {
 		return false

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	admin "github.com/admin/api-go"
@@ -342,4 +344,109 @@ func Example_testingWithAdmintest() {
 	}
 	fmt.Println(err, creates)
 	// Output: <nil> 1
+}
+
+// concurrencyCap is a Limiter that lets at most cap(slots) attempts be in
+// flight at once, across every Client that shares it, and counts them.
+type concurrencyCap struct {
+	slots              chan struct{}
+	attempts, inflight atomic.Int64
+	most               atomic.Int64
+}
+
+func (l *concurrencyCap) Wait(ctx context.Context, _ admin.Scope) error {
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	l.attempts.Add(1)
+	n := l.inflight.Add(1)
+	for m := l.most.Load(); n > m && !l.most.CompareAndSwap(m, n); m = l.most.Load() {
+	}
+	return nil
+}
+
+// Observe frees the slot of an attempt that has its answer.
+func (l *concurrencyCap) Observe(admin.Scope, admin.Outcome) {
+	l.inflight.Add(-1)
+	<-l.slots
+}
+
+func ExampleWithLimiter() {
+	srv := admintest.NewServer()
+	defer srv.Close()
+
+	lim := &concurrencyCap{slots: make(chan struct{}, 2)}
+	c, err := admin.NewClient(admin.WithBaseURL(srv.URL), admin.WithAPIKey(srv.APIKey), admin.WithLimiter(lim))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if _, err := c.Roles.List(context.Background()); err != nil {
+				fmt.Println(err)
+			}
+		})
+	}
+	wg.Wait()
+	fmt.Println(lim.attempts.Load(), "attempts; never more than 2 at once:", lim.most.Load() <= 2)
+	// Output: 10 attempts; never more than 2 at once: true
+}
+
+// printer is an Observer that prints each call, wait and attempt, and
+// adds a request id of its own to every attempt.
+type printer struct{}
+
+func (printer) StartCall(ctx context.Context, c admin.CallInfo) context.Context {
+	fmt.Println("call", c.Method, c.Route)
+	return ctx
+}
+
+func (printer) Waited(_ context.Context, w admin.Wait) {
+	if w.Reason != admin.WaitLimiter { // the Limiter is asked before every attempt
+		fmt.Println("  waited:", w.Reason)
+	}
+}
+
+func (printer) StartAttempt(ctx context.Context, a admin.Attempt) context.Context {
+	a.Header.Set("X-Client-Trace", fmt.Sprint("attempt-", a.Number))
+	fmt.Println("  attempt", a.Number)
+	return ctx
+}
+
+func (printer) EndAttempt(_ context.Context, r admin.AttemptResult) {
+	fmt.Printf("  status %d, retry %q\n", r.StatusCode, r.Retry)
+}
+
+func (printer) EndCall(_ context.Context, r admin.CallResult) {
+	fmt.Println("done after", r.Attempts, "attempts, failed:", r.Err != nil)
+}
+
+func ExampleWithObserver() {
+	srv := admintest.NewServer(admintest.WithSeedData(1, 0, 0))
+	defer srv.Close()
+	c := srv.Client(admin.WithObserver(printer{}), admin.WithRetry(admin.RetryPolicy{MinWait: time.Millisecond, MaxWait: time.Millisecond}))
+
+	srv.InjectFault(admintest.FaultBadGateway, 1)
+	if _, err := c.Roles.List(context.Background()); err != nil {
+		fmt.Println(err)
+	}
+	_, err := c.Users.Get(context.Background(), "usr_missing")
+	fmt.Println(errors.Is(err, admin.ErrNotFound))
+	// Output:
+	// call GET /roles
+	//   attempt 1
+	//   status 502, retry "status"
+	//   waited: backoff
+	//   attempt 2
+	//   status 200, retry ""
+	// done after 2 attempts, failed: false
+	// call GET /users/{id}
+	//   attempt 1
+	//   status 404, retry ""
+	// done after 1 attempts, failed: true
+	// true
 }

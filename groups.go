@@ -56,7 +56,7 @@ func (s *GroupsService) List(ctx context.Context, p *ListGroupsParams) (*Page[Gr
 	if err != nil {
 		return nil, err
 	}
-	return newPager(s.c, "groups", q, cursorStyle, groupID).page(ctx, cursor)
+	return newPager(s.c, static("/groups"), q, cursorStyle, groupID).page(ctx, cursor)
 }
 
 // All iterates over every group matching p, page by page, starting at
@@ -66,7 +66,7 @@ func (s *GroupsService) All(ctx context.Context, p *ListGroupsParams) iter.Seq2[
 	if err != nil {
 		return errSeq[Group](err)
 	}
-	return newPager(s.c, "groups", q, cursorStyle, groupID).all(ctx, cursor)
+	return newPager(s.c, static("/groups"), q, cursorStyle, groupID).all(ctx, cursor)
 }
 
 // CreateGroupParams are the fields of a new group.
@@ -98,16 +98,16 @@ func (s *GroupsService) Create(ctx context.Context, p *CreateGroupParams) (*Grou
 	}
 	body := *p
 	body.Roles = nonNilRoles(p.Roles)
-	return object(ctx, s.c, http.MethodPost, "groups", nil, &body, groupID)
+	return object(ctx, s.c, http.MethodPost, static("/groups"), nil, &body, groupID)
 }
 
 // Get returns the group with the given name. GET /groups/{name}
 func (s *GroupsService) Get(ctx context.Context, name string) (*Group, error) {
-	path, err := groupPath(name, "")
+	r, err := at("/groups/{name}", name)
 	if err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodGet, path, nil, nil, groupID)
+	return object(ctx, s.c, http.MethodGet, r, nil, nil, groupID)
 }
 
 // UpdateGroupParams are the new settings of a group.
@@ -118,7 +118,7 @@ type UpdateGroupParams struct {
 
 // Update replaces the roles of a group. PUT /groups/{name}
 func (s *GroupsService) Update(ctx context.Context, name string, p *UpdateGroupParams) (*Group, error) {
-	path, err := groupPath(name, "")
+	r, err := at("/groups/{name}", name)
 	if err != nil {
 		return nil, err
 	}
@@ -129,17 +129,17 @@ func (s *GroupsService) Update(ctx context.Context, name string, p *UpdateGroupP
 		return nil, err
 	}
 	body := UpdateGroupParams{Roles: nonNilRoles(p.Roles)}
-	return object(ctx, s.c, http.MethodPut, path, nil, &body, groupID)
+	return object(ctx, s.c, http.MethodPut, r, nil, &body, groupID)
 }
 
 // Delete deletes a group; its members keep their accounts.
 // DELETE /groups/{name}
 func (s *GroupsService) Delete(ctx context.Context, name string) error {
-	path, err := groupPath(name, "")
+	r, err := at("/groups/{name}", name)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodDelete, path, nil, nil, nil)
+	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
 }
 
 // ListGroupMembersParams pages a list of a group's members. The zero value
@@ -161,7 +161,7 @@ func (p *ListGroupMembersParams) query() (url.Values, string, error) {
 }
 
 func (s *GroupsService) membersPager(name string, p *ListGroupMembersParams) (*pager[User], string, error) {
-	path, err := groupPath(name, "/members")
+	r, err := at("/groups/{name}/members", name)
 	if err != nil {
 		return nil, "", err
 	}
@@ -169,7 +169,7 @@ func (s *GroupsService) membersPager(name string, p *ListGroupMembersParams) (*p
 	if err != nil {
 		return nil, "", err
 	}
-	return newPager(s.c, path, q, cursorStyle, userID), cursor, nil
+	return newPager(s.c, r, q, cursorStyle, userID), cursor, nil
 }
 
 // ListMembers returns one page of the users in a group.
@@ -195,41 +195,21 @@ func (s *GroupsService) AllMembers(ctx context.Context, name string, p *ListGrou
 // AddMember adds a user to a group; adding twice is no error.
 // PUT /groups/{name}/members/{user_id}
 func (s *GroupsService) AddMember(ctx context.Context, name, userID string) error {
-	path, err := groupMemberPath(name, userID)
+	r, err := at("/groups/{name}/members/{user_id}", name, userID)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodPut, path, nil, nil, nil)
+	return s.c.do(ctx, http.MethodPut, r, nil, nil, nil)
 }
 
 // RemoveMember removes a user from a group.
 // DELETE /groups/{name}/members/{user_id}
 func (s *GroupsService) RemoveMember(ctx context.Context, name, userID string) error {
-	path, err := groupMemberPath(name, userID)
+	r, err := at("/groups/{name}/members/{user_id}", name, userID)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodDelete, path, nil, nil, nil)
-}
-
-func groupPath(name, suffix string) (string, error) {
-	e, err := escape("name", name)
-	if err != nil {
-		return "", err
-	}
-	return "groups/" + e + suffix, nil
-}
-
-func groupMemberPath(name, userID string) (string, error) {
-	g, err := groupPath(name, "/members/")
-	if err != nil {
-		return "", err
-	}
-	u, err := escape("userID", userID)
-	if err != nil {
-		return "", err
-	}
-	return g + u, nil
+	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
 }
 
 // validRoles checks that every role in rs is known.

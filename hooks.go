@@ -2,7 +2,11 @@ package admin
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -12,7 +16,13 @@ import (
 // Limiter's waits as it sees the retry waits.
 
 // Scope names the rate budget an attempt draws on: one server and one
-// principal (an API key or an OAuth client).
+// principal. The principal is the API key; for WithClientCredentials, the
+// client id and the token URL (never the secret); and for either, or for
+// a Client without credentials, the values of WithHeader's headers too.
+// A WithTokenSource Client has no principal the SDK can see: such Clients
+// share the Scope of their base URL, which keeps them within the server's
+// limit at the cost of sharing it when their tokens are for different
+// principals.
 type Scope struct {
 	// Key is a hex SHA-256 of the base URL and the principal. Two
 	// organisations, or two keys of one organisation, never share a Key;
@@ -20,6 +30,42 @@ type Scope struct {
 	Key string
 	// BaseURL is the Client's base URL.
 	BaseURL string
+}
+
+// newScope returns the Scope of a Client of baseURL configured by cfg. The
+// parts are length-prefixed so that no two configurations hash alike.
+func newScope(baseURL string, cfg *config) Scope {
+	h := sha256.New()
+	part := func(s string) {
+		var n [8]byte
+		for i, l := 0, uint64(len(s)); i < 8; i++ {
+			n[i] = byte(l >> (8 * i))
+		}
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	part("admin-api-go scope v1")
+	part(baseURL)
+	switch {
+	case cfg.apiKey != "":
+		part("api-key")
+		part(string(cfg.apiKey))
+	case cfg.clientID != "":
+		part("client-credentials")
+		part(cfg.clientID)
+		part(cfg.tokenURL)
+	case cfg.tokenSource != nil:
+		part("token-source")
+	default:
+		part("none")
+	}
+	for _, name := range slices.Sorted(maps.Keys(cfg.headers)) {
+		part(name)
+		for _, v := range cfg.headers[name] {
+			part(v)
+		}
+	}
+	return Scope{Key: hex.EncodeToString(h.Sum(nil)), BaseURL: baseURL}
 }
 
 // A Limiter paces a Client's attempts to keep them within the server's rate
@@ -34,7 +80,9 @@ type Scope struct {
 type Limiter interface {
 	// Wait blocks until the budget named by s allows one more attempt and
 	// returns nil. It returns an error, without waiting, when ctx is done
-	// or its deadline would pass first; the attempt is then not sent.
+	// or its deadline would pass first; the attempt is then not sent and
+	// the call fails with that error as its cause, without a retry. An
+	// error that matches ErrRateLimited makes the call's error match it.
 	Wait(ctx context.Context, s Scope) error
 	// Observe reports the outcome of an attempt that Wait let through.
 	Observe(s Scope, o Outcome)
@@ -58,13 +106,18 @@ type Observer interface {
 	// StartCall is called before a call's first attempt. It returns the
 	// context for the rest of the call, derived from ctx.
 	StartCall(ctx context.Context, c CallInfo) context.Context
-	// Waited is called after each wait before an attempt.
+	// Waited is called after each wait before an attempt: the retry
+	// policy's backoff or the server's Retry-After before a retry, and
+	// the Limiter's Wait before every attempt, reported even when it let
+	// the attempt through at once (its Duration is then next to nothing).
 	Waited(ctx context.Context, w Wait)
 	// StartAttempt is called just before an attempt is sent. It may add
 	// headers to a.Header (trace context), and returns the context for
 	// the attempt, derived from ctx.
 	StartAttempt(ctx context.Context, a Attempt) context.Context
-	// EndAttempt is called when an attempt has its answer, or failed.
+	// EndAttempt is called when an attempt has its answer, or failed,
+	// with the context StartAttempt returned. An attempt the Limiter
+	// refused was never started and does not end.
 	EndAttempt(ctx context.Context, r AttemptResult)
 	// EndCall is called once, as the call returns.
 	EndCall(ctx context.Context, r CallResult)
@@ -92,9 +145,12 @@ const (
 
 // Wait is one wait before an attempt.
 type Wait struct {
-	Reason   WaitReason
-	Duration time.Duration // how long the Client waited
-	Attempt  int           // the attempt the wait came before, 1 for the first
+	Reason WaitReason
+	// Duration is how long the Client waited: the backoff or Retry-After
+	// wait it scheduled, or, when the call's context ended that wait, the
+	// time until then; for the Limiter, the time its Wait took.
+	Duration time.Duration
+	Attempt  int // the attempt the wait came before, 1 for the first
 }
 
 // Attempt describes one attempt as it is sent.
@@ -110,10 +166,14 @@ type RetryReason string
 
 // The reasons for a retry; an attempt that was not retried has none.
 const (
-	RetryStatus       RetryReason = "status"        // a 429, 500, 502, 503 or 504
-	RetryTransport    RetryReason = "transport"     // no answer arrived: a reset, a timeout
-	RetryCutBody      RetryReason = "cut_body"      // a successful answer whose body was cut short
-	RetryUnauthorized RetryReason = "token_refresh" // a 401 to a token, refreshed and sent again
+	RetryStatus    RetryReason = "status"    // a 429, 500, 502, 503 or 504
+	RetryTransport RetryReason = "transport" // no answer arrived: a reset, a timeout
+	RetryCutBody   RetryReason = "cut_body"  // a successful answer whose body was cut short
+	// RetryUnauthorized is a 401 to a token the server refused before its
+	// expiry: the Client fetches a fresh token and sends the request again
+	// at once, once per call. It is no retry of a failure, so the retry
+	// policy neither counts nor forbids it (WithoutRetries included).
+	RetryUnauthorized RetryReason = "token_refresh"
 )
 
 // AttemptResult is the outcome of one attempt.
@@ -127,7 +187,7 @@ type AttemptResult struct {
 
 // CallResult is the outcome of a logical call.
 type CallResult struct {
-	Attempts   int           // attempts made, retries and resends included
+	Attempts   int           // attempts made, retries, resends and one the Limiter refused included
 	StatusCode int           // the last answer's status; 0 when none arrived
 	RequestID  string        // the last answer's X-Request-Id
 	Replayed   bool          // the server answered from its idempotency store

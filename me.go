@@ -28,5 +28,5 @@ func (s *MeService) ChangePassword(ctx context.Context, currentPassword, newPass
 		return invalidParam("newPassword", "must have at least 8 characters")
 	}
 	body := &changePasswordBody{CurrentPassword: Secret(currentPassword), NewPassword: Secret(newPassword)}
-	return s.c.do(ctx, http.MethodPost, "me/password", nil, body, nil)
+	return s.c.do(ctx, http.MethodPost, static("/me/password"), nil, body, nil)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+	"golang.org/x/time/rate"
 )
 
 // DefaultBaseURL is the production base URL of the Admin API.
@@ -65,6 +66,8 @@ type config struct {
 	rps          float64
 	burst        int
 	noLimit      bool
+	limiter      Limiter
+	observers    []Observer
 	logger       *slog.Logger
 	userAgent    string
 	headers      http.Header
@@ -160,14 +163,42 @@ func WithRateLimit(requestsPerSecond float64, burst int) Option {
 		if requestsPerSecond <= 0 || burst < 1 {
 			return invalidOption("WithRateLimit", "rate must be positive and burst at least 1")
 		}
-		c.rps, c.burst, c.noLimit = requestsPerSecond, burst, false
+		c.rps, c.burst, c.noLimit, c.limiter = requestsPerSecond, burst, false, nil
 		return nil
 	}
 }
 
 // WithoutRateLimit turns off the client-side rate limiter.
 func WithoutRateLimit() Option {
-	return func(c *config) error { c.noLimit = true; c.rps = 0; return nil }
+	return func(c *config) error { c.noLimit, c.rps, c.limiter = true, 0, nil; return nil }
+}
+
+// WithLimiter paces the Client's attempts with l instead of a limiter of
+// its own (NewAdaptiveLimiter). Share one Limiter between Clients, or
+// between processes with one whose state lives elsewhere, to keep them
+// within one rate limit together. Of WithLimiter, WithRateLimit and
+// WithoutRateLimit, the last one given wins.
+func WithLimiter(l Limiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return invalidOption("WithLimiter", "limiter is nil")
+		}
+		c.limiter, c.noLimit, c.rps = l, false, 0
+		return nil
+	}
+}
+
+// WithObserver has o watch every call the Client makes, with its attempts
+// and waits. It may be given several times; the Observers are called in
+// the order given.
+func WithObserver(o Observer) Option {
+	return func(c *config) error {
+		if o == nil {
+			return invalidOption("WithObserver", "observer is nil")
+		}
+		c.observers = append(c.observers, o)
+		return nil
+	}
 }
 
 // WithLogger logs every attempt at debug level: method, path, status,
@@ -252,6 +283,19 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 // so that the last one given wins.
 func (c *config) clearAuth() {
 	c.apiKey, c.clientID, c.clientSecret, c.tokenURL, c.tokenSource = "", "", "", "", nil
+}
+
+// newLimiter returns the Limiter the options chose; nil for none.
+func (c *config) newLimiter() Limiter {
+	switch {
+	case c.noLimit:
+		return nil
+	case c.limiter != nil:
+		return c.limiter
+	case c.rps > 0:
+		return fixedLimiter{rate.NewLimiter(rate.Limit(c.rps), c.burst)}
+	}
+	return NewAdaptiveLimiter()
 }
 
 func (c *config) retryPolicy() RetryPolicy {

@@ -36,14 +36,14 @@ const maxEmptyPages = 100
 // when it is made, so a caller's params are copied, never shared.
 type pager[T any] struct {
 	c        *Client
-	path     string
+	route    route
 	rawQuery string
 	style    pageStyle
 	id       func(*T) string
 }
 
-func newPager[T any](c *Client, path string, q url.Values, style pageStyle, id func(*T) string) *pager[T] {
-	return &pager[T]{c: c, path: path, rawQuery: q.Encode(), style: style, id: id}
+func newPager[T any](c *Client, r route, q url.Values, style pageStyle, id func(*T) string) *pager[T] {
+	return &pager[T]{c: c, route: r, rawQuery: q.Encode(), style: style, id: id}
 }
 
 type cursorPageWire[T any] struct {
@@ -62,7 +62,6 @@ type kongPageWire[T any] struct {
 
 // page fetches the page that starts at cursor ("" for the first).
 func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
-	u := p.path
 	q := p.rawQuery
 	if cursor != "" {
 		name := "cursor"
@@ -74,12 +73,9 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 		}
 		q += name + "=" + url.QueryEscape(cursor)
 	}
-	if q != "" {
-		u += "?" + q
-	}
 	out := new(Page[T])
 	var bad string
-	_, err := p.c.send(ctx, http.MethodGet, u, nil, nil, func(body []byte) error {
+	err := p.c.send(ctx, http.MethodGet, p.route, q, nil, func(body []byte) error {
 		var err error
 		bad, err = decodePage(body, p.style, out)
 		return err
@@ -108,7 +104,7 @@ func (p *pager[T]) page(ctx context.Context, cursor string) (*Page[T], error) {
 
 // invalid returns the error for a page that contradicts the contract.
 func (p *pager[T]) invalid(msg string) *Error {
-	return p.c.invalidResult(http.MethodGet, p.path, msg)
+	return p.c.invalidResult(http.MethodGet, p.route, msg)
 }
 
 // noData describes a page whose data is missing or null: an empty list is

@@ -56,7 +56,7 @@ func (s *ProjectsService) List(ctx context.Context, p *ListProjectsParams) (*Pag
 	if err != nil {
 		return nil, err
 	}
-	return newPager(s.c, "projects", q, cursorStyle, projectID).page(ctx, cursor)
+	return newPager(s.c, static("/projects"), q, cursorStyle, projectID).page(ctx, cursor)
 }
 
 // All iterates over every project matching p, page by page, starting at
@@ -66,7 +66,7 @@ func (s *ProjectsService) All(ctx context.Context, p *ListProjectsParams) iter.S
 	if err != nil {
 		return errSeq[Project](err)
 	}
-	return newPager(s.c, "projects", q, cursorStyle, projectID).all(ctx, cursor)
+	return newPager(s.c, static("/projects"), q, cursorStyle, projectID).all(ctx, cursor)
 }
 
 // CreateProjectParams are the fields of a new project.
@@ -107,16 +107,16 @@ func (s *ProjectsService) Create(ctx context.Context, p *CreateProjectParams) (*
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodPost, "projects", nil, p, projectID)
+	return object(ctx, s.c, http.MethodPost, static("/projects"), nil, p, projectID)
 }
 
 // Get returns the project with the given id. GET /projects/{id}
 func (s *ProjectsService) Get(ctx context.Context, id string) (*Project, error) {
-	path, err := projectPath(id, "")
+	r, err := at("/projects/{id}", id)
 	if err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodGet, path, nil, nil, projectID)
+	return object(ctx, s.c, http.MethodGet, r, nil, nil, projectID)
 }
 
 // UpdateProjectParams are the fields of a project to change; nil fields are
@@ -141,61 +141,41 @@ func (p *UpdateProjectParams) validate() error {
 
 // Update changes a project. PATCH /projects/{id}
 func (s *ProjectsService) Update(ctx context.Context, id string, p *UpdateProjectParams) (*Project, error) {
-	path, err := projectPath(id, "")
+	r, err := at("/projects/{id}", id)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodPatch, path, nil, p, projectID)
+	return object(ctx, s.c, http.MethodPatch, r, nil, p, projectID)
 }
 
 // Delete deletes a project. DELETE /projects/{id}
 func (s *ProjectsService) Delete(ctx context.Context, id string) error {
-	path, err := projectPath(id, "")
+	r, err := at("/projects/{id}", id)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodDelete, path, nil, nil, nil)
+	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
 }
 
 // AddMember adds a user to a project; adding twice is no error.
 // PUT /projects/{id}/members/{user_id}
 func (s *ProjectsService) AddMember(ctx context.Context, id, userID string) error {
-	path, err := projectMemberPath(id, userID)
+	r, err := at("/projects/{id}/members/{user_id}", id, userID)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodPut, path, nil, nil, nil)
+	return s.c.do(ctx, http.MethodPut, r, nil, nil, nil)
 }
 
 // RemoveMember removes a user from a project.
 // DELETE /projects/{id}/members/{user_id}
 func (s *ProjectsService) RemoveMember(ctx context.Context, id, userID string) error {
-	path, err := projectMemberPath(id, userID)
+	r, err := at("/projects/{id}/members/{user_id}", id, userID)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodDelete, path, nil, nil, nil)
-}
-
-func projectPath(id, suffix string) (string, error) {
-	e, err := escape("id", id)
-	if err != nil {
-		return "", err
-	}
-	return "projects/" + e + suffix, nil
-}
-
-func projectMemberPath(id, userID string) (string, error) {
-	p, err := projectPath(id, "/members/")
-	if err != nil {
-		return "", err
-	}
-	u, err := escape("userID", userID)
-	if err != nil {
-		return "", err
-	}
-	return p + u, nil
+	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
 }

@@ -209,24 +209,20 @@ func TestRetryAfterHonoured(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			rec := new(watcher)
 			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				if tt.retryAfter != "" {
 					w.Header().Set("Retry-After", tt.retryAfter)
 				}
 				writeRaw(w, 429, `{"error": {"code": "rate_limited", "message": "slow down"}}`)
-			}, admin.WithRetry(tt.policy))
-			var mu sync.Mutex
-			var waits []time.Duration
-			admin.SetHooks(c, func(d time.Duration) { mu.Lock(); waits = append(waits, d); mu.Unlock() }, nil)
+			}, admin.WithRetry(tt.policy), admin.WithObserver(rec))
 			_, err := c.Users.Get(context.Background(), "usr_1")
 			require.ErrorIs(t, err, admin.ErrRateLimited)
 			var e *admin.Error
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, tt.policy.MaxRetries+1, e.Attempts)
 			assert.Equal(t, "rate_limited", e.Code)
-			mu.Lock()
-			defer mu.Unlock()
-			tt.want(t, waits)
+			tt.want(t, rec.retryWaits())
 		})
 	}
 }
@@ -235,12 +231,16 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 	t.Parallel()
 	for _, policy := range []admin.RetryPolicy{{}, {MaxRetries: 3, MaxWait: 2 * time.Hour}} {
 		var n atomic.Int32
+		rec := &watcher{onEndAttempt: func(a admin.AttemptResult) {
+			if a.Retry != "" {
+				t.Errorf("attempt %d was followed by a retry (%s)", a.Number, a.Retry)
+			}
+		}}
 		_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 			n.Add(1)
 			w.Header().Set("Retry-After", "3600")
 			writeRaw(w, 429, `{"error": {"code": "rate_limited", "message": "slow down"}}`)
-		}, admin.WithRetry(policy))
-		admin.SetHooks(c, func(d time.Duration) { t.Errorf("a wait of %v was started", d) }, nil)
+		}, admin.WithRetry(policy), admin.WithObserver(rec))
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err := c.Users.Get(ctx, "usr_1")
 		require.NoError(t, ctx.Err(), "the call returned before its deadline")
@@ -252,6 +252,7 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 		assert.Equal(t, 1, e.Attempts)
 		assert.Equal(t, int32(1), n.Load())
 		assert.True(t, e.Temporary())
+		assert.Empty(t, rec.retryWaits(), "no wait was started")
 	}
 }
 
@@ -274,18 +275,17 @@ func TestBackoffBeyondDeadline(t *testing.T) {
 func TestLimiterOnEveryAttempt(t *testing.T) {
 	t.Parallel()
 	var n atomic.Int32
+	rec := new(watcher)
 	_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) < 3 {
 			writeRaw(w, 503, `{}`)
 			return
 		}
 		writeJSON(w, 200, testUser("usr_1"))
-	}, admin.WithRateLimit(1e6, 10))
-	var passes atomic.Int32
-	admin.SetHooks(c, nil, func() { passes.Add(1) })
+	}, admin.WithRateLimit(1e6, 10), admin.WithObserver(rec))
 	_, err := c.Users.Get(context.Background(), "usr_1")
 	require.NoError(t, err)
-	assert.Equal(t, int32(3), passes.Load(), "the limiter is asked before every attempt, retries included")
+	assert.Equal(t, 3, rec.count(admin.WaitLimiter), "the limiter is asked before every attempt, retries included")
 }
 
 func TestLimiterRefusal(t *testing.T) {

@@ -19,11 +19,12 @@ func (s *RolesService) List(ctx context.Context) ([]RoleInfo, error) {
 	var out struct {
 		Data *[]RoleInfo `json:"data"`
 	}
-	if err := s.c.do(ctx, http.MethodGet, "roles", nil, nil, &out); err != nil {
+	r := static("/roles")
+	if err := s.c.do(ctx, http.MethodGet, r, nil, nil, &out); err != nil {
 		return nil, err
 	}
 	if out.Data == nil {
-		return nil, &Error{Method: http.MethodGet, Path: s.c.base.Path + "roles", StatusCode: http.StatusOK,
+		return nil, &Error{Method: http.MethodGet, Path: s.c.base.Path + r.path, StatusCode: http.StatusOK,
 			Message: "no data in the response", invalidResponse: true}
 	}
 	return *out.Data, nil

@@ -140,11 +140,16 @@ func TestSoak(t *testing.T) {
 		}))
 	t.Cleanup(srv.Close)
 	t.Logf("soak: seed=%d (replay the fault choices with -soak.seed=%d)", srv.FaultSeed(), srv.FaultSeed())
-	c := srv.Client(admin.WithRetry(admin.RetryPolicy{MaxRetries: 8, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}))
 	tally := &soakTally{kinds: map[string]int{}}
-	// Every retry waits first: counting the waits counts the retries of
+	// Counting the attempts followed by another counts the retries of
 	// every call, each page of an iteration included.
-	admin.SetHooks(c, func(time.Duration) { tally.retries.Add(1) }, nil)
+	rec := &watcher{onEndAttempt: func(a admin.AttemptResult) {
+		if a.Retry != "" {
+			tally.retries.Add(1)
+		}
+	}}
+	c := srv.Client(admin.WithRetry(admin.RetryPolicy{MaxRetries: 8, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}),
+		admin.WithObserver(rec))
 
 	stable := map[string]bool{}
 	for _, u := range srv.Users() {

@@ -146,10 +146,15 @@ func TestNoGoroutineLeftBehind(t *testing.T) {
 	defer srv.Close()
 	defer tr.CloseIdleConnections()
 
-	waiting := make(chan time.Duration, 1)
+	waiting := make(chan admin.RetryReason, 1)
+	rec := &watcher{onEndAttempt: func(a admin.AttemptResult) {
+		if a.Retry != "" {
+			waiting <- a.Retry
+		}
+	}}
 	c := srv.Client(admin.WithHTTPClient(&http.Client{Transport: tr}),
-		admin.WithRetry(admin.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: time.Minute}))
-	admin.SetHooks(c, func(d time.Duration) { waiting <- d }, nil)
+		admin.WithRetry(admin.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: time.Minute}),
+		admin.WithObserver(rec))
 
 	// An iteration broken out of after the first item of the first page,
 	// with the second page in flight.
@@ -169,9 +174,12 @@ func TestNoGoroutineLeftBehind(t *testing.T) {
 		_, err := c.Users.Create(ctx, &admin.CreateUserParams{Name: "Leak", Email: "leak@example.com", Role: admin.RoleViewer})
 		done <- err
 	}()
-	assert.Equal(t, 30*time.Second, <-waiting)
+	assert.Equal(t, admin.RetryStatus, <-waiting)
 	cancel()
 	err := <-done
+	waits := rec.retryWaits()
+	require.Len(t, waits, 1, "the wait cut short is reported")
+	assert.Less(t, waits[0], 30*time.Second)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.NotErrorIs(t, err, admin.ErrPossiblyApplied, "the 503 said it was not applied")
 	_, ok := srv.UserByEmail("leak@example.com")

@@ -49,34 +49,71 @@ func parseRateLimit(h http.Header) (rl RateLimit, ok bool) {
 	return rl, true
 }
 
-// limiter is the client-side rate limiter. Fixed, it keeps the rate it was
-// given; adaptive, it starts unlimited and follows the server's
-// X-RateLimit-Limit (requests per minute).
-type limiter struct {
+// NewAdaptiveLimiter returns the default Limiter. For each Scope it lets
+// attempts through unpaced until an answer's X-RateLimit-Limit tells the
+// server's limit (requests per minute); it then keeps just below that
+// rate, starting from what X-RateLimit-Remaining says is left, less the
+// attempts in flight. Its state lives in this process: Clients sharing it
+// share their budget when they share a Scope.
+func NewAdaptiveLimiter() Limiter { return &adaptiveLimiter{} }
+
+// adaptiveLimiter keeps one adaptiveBucket per Scope. Nearly every Client
+// uses one Scope, so the last bucket used is found without a lock.
+type adaptiveLimiter struct {
+	last    atomic.Pointer[adaptiveBucket]
+	mu      sync.Mutex
+	buckets map[string]*adaptiveBucket
+}
+
+type adaptiveBucket struct {
+	key      string
 	lim      *rate.Limiter
-	adaptive bool
 	learned  atomic.Int64
-	inflight atomic.Int64 // requests sent and not yet answered
+	inflight atomic.Int64 // attempts let through and not yet observed
 }
 
-func newLimiter(cfg *config) *limiter {
-	switch {
-	case cfg.noLimit:
-		return nil
-	case cfg.rps > 0:
-		return &limiter{lim: rate.NewLimiter(rate.Limit(cfg.rps), cfg.burst)}
-	default:
-		return &limiter{lim: rate.NewLimiter(rate.Inf, 1), adaptive: true}
+func (a *adaptiveLimiter) bucket(s Scope) *adaptiveBucket {
+	if b := a.last.Load(); b != nil && b.key == s.Key {
+		return b
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b := a.buckets[s.Key]
+	if b == nil {
+		if a.buckets == nil {
+			a.buckets = make(map[string]*adaptiveBucket)
+		}
+		b = &adaptiveBucket{key: s.Key, lim: rate.NewLimiter(rate.Inf, 1)}
+		a.buckets[s.Key] = b
+	}
+	a.last.Store(b)
+	return b
+}
+
+// Wait waits for the bucket of s, once its limit is known.
+func (a *adaptiveLimiter) Wait(ctx context.Context, s Scope) error {
+	b := a.bucket(s)
+	if b.lim.Limit() != rate.Inf {
+		if err := waitRate(ctx, b.lim); err != nil {
+			return err
+		}
+	}
+	b.inflight.Add(1)
+	return nil
+}
+
+// Observe adapts the bucket of s to the server's advertised limit.
+func (a *adaptiveLimiter) Observe(s Scope, o Outcome) {
+	b := a.bucket(s)
+	b.inflight.Add(-1)
+	if o.RateLimit.Limit > 0 {
+		b.adapt(o.RateLimit)
 	}
 }
 
-// observe adapts the limiter to the server's advertised limit.
-func (l *limiter) observe(rl RateLimit) {
-	if l == nil || !l.adaptive || rl.Limit <= 0 {
-		return
-	}
+func (b *adaptiveBucket) adapt(rl RateLimit) {
 	// Responses arrive together: only the first to see a new limit applies it.
-	if prev := l.learned.Load(); prev == int64(rl.Limit) || !l.learned.CompareAndSwap(prev, int64(rl.Limit)) {
+	if prev := b.learned.Load(); prev == int64(rl.Limit) || !b.learned.CompareAndSwap(prev, int64(rl.Limit)) {
 		return
 	}
 	perSecond := float64(rl.Limit) / 60
@@ -89,93 +126,31 @@ func (l *limiter) observe(rl RateLimit) {
 	// server's bucket, less the requests in flight, which have spent from
 	// it or will: a full bucket would send a burst the server cannot take.
 	now := time.Now()
-	l.lim.SetBurstAt(now, burst)
+	b.lim.SetBurstAt(now, burst)
 	now = now.Add(time.Nanosecond) // from rate.Inf, a moment's refill fills the new burst
-	l.lim.SetLimitAt(now, rate.Limit(perSecond*0.99))
-	target := float64(max(0, min(burst, rl.Remaining-int(l.inflight.Load()))))
-	if extra := l.lim.TokensAt(now) - target; extra >= 1 {
-		l.lim.ReserveN(now, int(extra))
+	b.lim.SetLimitAt(now, rate.Limit(perSecond*0.99))
+	target := float64(max(0, min(burst, rl.Remaining-int(b.inflight.Load()))))
+	if extra := b.lim.TokensAt(now) - target; extra >= 1 {
+		b.lim.ReserveN(now, int(extra))
 	}
 }
 
-// transport is the Client's RoundTripper: it waits for the limiter on every
-// attempt, adds credentials from a token source, refreshes a token the
-// server rejects, and records the rate limit.
-type transport struct {
-	base   http.RoundTripper
-	lim    *limiter
-	tokens *tokenCache // nil for API keys, which are set per call
-	client *Client
-}
+// fixedLimiter is WithRateLimit's Limiter: one rate for the Client,
+// whatever the server says.
+type fixedLimiter struct{ lim *rate.Limiter }
 
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.tokens == nil {
-		return t.send(req)
-	}
-	tok, err := t.tokens.token(req.Context())
-	if err != nil {
-		return nil, notSentError{err}
-	}
-	resp, err := t.send(withToken(req, tok))
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
-	}
-	// The server refused a token that has not expired (revoked or rotated):
-	// fetch a fresh one and try once more.
-	if !tok.Expiry.IsZero() && !tok.Expiry.After(time.Now()) {
-		return resp, nil
-	}
-	fresh, ferr := t.tokens.refresh(req.Context(), tok)
-	if ferr != nil || fresh.AccessToken == tok.AccessToken {
-		return resp, nil
-	}
-	if req.Body != nil && req.Body != http.NoBody {
-		if req.GetBody == nil {
-			return resp, nil
-		}
-		body, err := req.GetBody()
-		if err != nil {
-			return resp, nil
-		}
-		req = req.Clone(req.Context())
-		req.Body = body
-	}
-	drain(resp.Body)
-	return t.send(withToken(req, fresh))
-}
+func (f fixedLimiter) Wait(ctx context.Context, _ Scope) error { return waitRate(ctx, f.lim) }
+func (fixedLimiter) Observe(Scope, Outcome)                    {}
 
-func (t *transport) send(req *http.Request) (*http.Response, error) {
-	if t.lim != nil && t.lim.lim.Limit() != rate.Inf {
-		if t.client.onLimiter != nil {
-			t.client.onLimiter()
+// waitRate waits for lim, refusing at once a wait that would outlast ctx.
+func waitRate(ctx context.Context, lim *rate.Limiter) error {
+	if err := lim.Wait(ctx); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
 		}
-		if err := t.lim.lim.Wait(req.Context()); err != nil {
-			if ctxErr := req.Context().Err(); ctxErr != nil {
-				return nil, notSentError{ctxErr}
-			}
-			return nil, notSentError{errLimiterWait}
-		}
+		return errLimiterWait
 	}
-	if t.lim != nil {
-		t.lim.inflight.Add(1)
-	}
-	resp, err := t.base.RoundTrip(req)
-	if t.lim != nil {
-		t.lim.inflight.Add(-1)
-	}
-	if err == nil {
-		if rl, ok := parseRateLimit(resp.Header); ok {
-			t.lim.observe(rl)
-			t.client.rateLimit.Store(&rl)
-		}
-	}
-	return resp, err
-}
-
-func withToken(req *http.Request, tok *oauth2.Token) *http.Request {
-	r := req.Clone(req.Context())
-	r.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	return r
+	return nil
 }
 
 // drain reads a little of body so the connection can be reused, and closes it.

@@ -106,7 +106,7 @@ func (s *UsersService) List(ctx context.Context, p *ListUsersParams) (*Page[User
 	if err != nil {
 		return nil, err
 	}
-	return newPager(s.c, "users", q, cursorStyle, userID).page(ctx, cursor)
+	return newPager(s.c, static("/users"), q, cursorStyle, userID).page(ctx, cursor)
 }
 
 // All iterates over every user matching p, page by page, starting at
@@ -116,7 +116,7 @@ func (s *UsersService) All(ctx context.Context, p *ListUsersParams) iter.Seq2[Us
 	if err != nil {
 		return errSeq[User](err)
 	}
-	return newPager(s.c, "users", q, cursorStyle, userID).all(ctx, cursor)
+	return newPager(s.c, static("/users"), q, cursorStyle, userID).all(ctx, cursor)
 }
 
 // CreateUserParams are the fields of a new user.
@@ -147,16 +147,16 @@ func (s *UsersService) Create(ctx context.Context, p *CreateUserParams) (*User, 
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodPost, "users", nil, p, userID)
+	return object(ctx, s.c, http.MethodPost, static("/users"), nil, p, userID)
 }
 
 // Get returns the user with the given id. GET /users/{id}
 func (s *UsersService) Get(ctx context.Context, id string) (*User, error) {
-	path, err := userPath(id, "")
+	r, err := at("/users/{id}", id)
 	if err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodGet, path, nil, nil, userID)
+	return object(ctx, s.c, http.MethodGet, r, nil, nil, userID)
 }
 
 // UpdateUserParams are the fields of a user to change; nil fields are kept.
@@ -182,33 +182,33 @@ func (p *UpdateUserParams) validate() error {
 
 // Update changes a user. PATCH /users/{id}
 func (s *UsersService) Update(ctx context.Context, id string, p *UpdateUserParams) (*User, error) {
-	path, err := userPath(id, "")
+	r, err := at("/users/{id}", id)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
-	return object(ctx, s.c, http.MethodPatch, path, nil, p, userID)
+	return object(ctx, s.c, http.MethodPatch, r, nil, p, userID)
 }
 
 // Delete deletes a user and removes them from every group and project.
 // DELETE /users/{id}
 func (s *UsersService) Delete(ctx context.Context, id string) error {
-	path, err := userPath(id, "")
+	r, err := at("/users/{id}", id)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodDelete, path, nil, nil, nil)
+	return s.c.do(ctx, http.MethodDelete, r, nil, nil, nil)
 }
 
 // Logout ends every session of a user. POST /users/{id}/logout
 func (s *UsersService) Logout(ctx context.Context, id string) error {
-	path, err := userPath(id, "/logout")
+	r, err := at("/users/{id}/logout", id)
 	if err != nil {
 		return err
 	}
-	return s.c.do(ctx, http.MethodPost, path, nil, nil, nil)
+	return s.c.do(ctx, http.MethodPost, r, nil, nil, nil)
 }
 
 // PasswordReset is the result of resetting a user's password.
@@ -227,27 +227,19 @@ func (r PasswordReset) LogValue() slog.Value {
 // ResetPassword gives a user a temporary password.
 // POST /users/{id}/password
 func (s *UsersService) ResetPassword(ctx context.Context, id string) (*PasswordReset, error) {
-	path, err := userPath(id, "/password")
+	r, err := at("/users/{id}/password", id)
 	if err != nil {
 		return nil, err
 	}
-	r := new(PasswordReset)
-	if err := s.c.do(ctx, http.MethodPost, path, nil, nil, r); err != nil {
+	out := new(PasswordReset)
+	if err := s.c.do(ctx, http.MethodPost, r, nil, nil, out); err != nil {
 		return nil, err
 	}
-	if r.TempPassword == "" {
-		return nil, &Error{Method: http.MethodPost, Path: s.c.base.Path + path, StatusCode: http.StatusOK,
+	if out.TempPassword == "" {
+		return nil, &Error{Method: http.MethodPost, Path: s.c.base.Path + r.path, StatusCode: http.StatusOK,
 			Message: "no temp_password in the response", invalidResponse: true, PossiblyApplied: true}
 	}
-	return r, nil
-}
-
-func userPath(id, suffix string) (string, error) {
-	e, err := escape("id", id)
-	if err != nil {
-		return "", err
-	}
-	return "users/" + e + suffix, nil
+	return out, nil
 }
 
 // validEmail checks that v is a bare email address.

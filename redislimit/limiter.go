@@ -1,0 +1,296 @@
+package redislimit
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	admin "github.com/admin/api-go"
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrWaitTooLong is returned by Wait when the shared budget has no slot for
+// the attempt before the context's deadline. It matches
+// context.DeadlineExceeded with errors.Is.
+var ErrWaitTooLong error = waitTooLongError{}
+
+type waitTooLongError struct{}
+
+func (waitTooLongError) Error() string {
+	return "redislimit: the shared rate budget has no slot before the context's deadline"
+}
+
+func (waitTooLongError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// The time the learned limit is kept in Redis after its last publication,
+// and how long one member may ask the server alone while no member knows
+// the limit.
+const (
+	limitTTL = 10 * time.Minute
+	probeTTL = time.Second
+)
+
+// Limiter is an admin.Limiter whose budget lives in Redis, shared by every
+// Client of every process that uses the same Redis and the same key
+// prefix. Create one with New; it is safe for concurrent use.
+type Limiter struct {
+	rdb      redis.Scripter
+	cfg      config
+	fallback admin.Limiter
+
+	scopes sync.Map // Scope.Key → *scopeState
+
+	// Health: down is set from the first failed Redis operation of an
+	// outage until the first that succeeds again.
+	down      atomic.Bool
+	mu        sync.Mutex // guards the fields below
+	retryAt   time.Time  // when the next probe of a down Redis may go
+	backoff   time.Duration
+	probing   bool // a probe of a down Redis is under way
+	publishes chan struct{}
+	pending   sync.WaitGroup
+}
+
+// scopeState is what this process learned of one scope.
+type scopeState struct {
+	keys []string // tat, limit, pause, probe
+
+	learned     atomic.Int64 // the server's limit a minute; 0 unknown, -1 none advertised
+	published   atomic.Int64 // the limit last written to Redis
+	publishedAt atomic.Int64 // when, in Unix nanoseconds
+}
+
+// New returns a Limiter that keeps its budget in Redis through rdb, a
+// *redis.Client, *redis.ClusterClient, *redis.Ring or any other
+// redis.Scripter. The Limiter does not close rdb.
+func New(rdb redis.Scripter, opts ...Option) *Limiter {
+	cfg := config{
+		margin:  0.05,
+		timeout: 50 * time.Millisecond,
+		prefix:  "admin-api:ratelimit:",
+		logger:  slog.Default(),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.fallback == nil {
+		cfg.fallback = admin.NewAdaptiveLimiter()
+	}
+	return &Limiter{rdb: rdb, cfg: cfg, fallback: cfg.fallback, publishes: make(chan struct{}, maxPublishes)}
+}
+
+// maxPublishes bounds the publications under way at once; Observe drops
+// the rest, to publish them with a later answer.
+const maxPublishes = 8
+
+// scope returns the state of s. Its Redis keys hold the scope's Key, a
+// hash of the base URL and the principal, never the credential; as a hash
+// tag it puts every key of one scope in one Cluster slot, as a script
+// needs.
+func (l *Limiter) scope(s admin.Scope) *scopeState {
+	if st, ok := l.scopes.Load(s.Key); ok {
+		return st.(*scopeState)
+	}
+	base := l.cfg.prefix + "{" + s.Key + "}:"
+	st, _ := l.scopes.LoadOrStore(s.Key, &scopeState{
+		keys: []string{base + keyTAT, base + keyLimit, base + keyPause, base + keyProbe},
+	})
+	return st.(*scopeState)
+}
+
+// Wait blocks until the shared budget of s has a slot for one attempt, or
+// returns an error without waiting when ctx ends first (ErrWaitTooLong
+// when its deadline would pass first). While Redis cannot be reached in
+// time, Wait paces this process alone with the fallback limiter.
+func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
+	st := l.scope(s)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !l.useRedis() {
+			return l.fallback.Wait(ctx, s)
+		}
+		maxWait := int64(-1)
+		if d, ok := ctx.Deadline(); ok {
+			maxWait = max(0, time.Until(d).Microseconds())
+		}
+		reply, err := l.run(ctx, waitScript, st.keys, l.cfg.budget, l.cfg.margin, maxWait,
+			st.learned.Load(), limitTTL.Milliseconds(), probeTTL.Milliseconds())
+		if err == nil && len(reply) != 2 {
+			err = fmt.Errorf("wait script replied %v", reply)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			l.failed(err)
+			return l.fallback.Wait(ctx, s)
+		}
+		l.succeeded()
+		code, wait := reply[0], time.Duration(reply[1])*time.Microsecond
+		switch code {
+		case codeGranted:
+			return sleep(ctx, wait)
+		case codeTooLong:
+			return ErrWaitTooLong
+		}
+		// Paused, or learning the limit: ask again after the wait.
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
+			return ErrWaitTooLong
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// Observe reports the outcome of an attempt: it publishes the limit the
+// answer advertised and, on a 429 or 503 with Retry-After, pauses every
+// member of the fleet until then. It does not wait for Redis: the
+// publication runs in the background, bounded by the Limiter's timeout.
+func (l *Limiter) Observe(s admin.Scope, o admin.Outcome) {
+	l.fallback.Observe(s, o)
+	st := l.scope(s)
+	learned := int64(0)
+	switch {
+	case o.RateLimit.Limit > 0:
+		learned = int64(o.RateLimit.Limit)
+	case o.StatusCode >= 200 && o.StatusCode < 300:
+		learned = -1 // a successful answer without a limit: the server advertises none
+	}
+	if learned != 0 {
+		st.learned.Store(learned)
+	}
+	var retryAfter time.Duration
+	if o.StatusCode == 429 || o.StatusCode == 503 {
+		retryAfter = o.RetryAfter
+	}
+	now := time.Now().UnixNano()
+	if learned != 0 && learned == st.published.Load() && now-st.publishedAt.Load() < int64(limitTTL/2) {
+		learned = 0 // Redis has it
+	}
+	if (learned == 0 && retryAfter <= 0) || l.down.Load() {
+		return
+	}
+	select {
+	case l.publishes <- struct{}{}:
+	default:
+		return // enough under way; a later answer publishes
+	}
+	l.pending.Add(1)
+	go func() {
+		defer l.pending.Done()
+		defer func() { <-l.publishes }()
+		_, err := l.run(context.Background(), observeScript, st.keys[:3], l.cfg.budget, l.cfg.margin,
+			learned, limitTTL.Milliseconds(), retryAfter.Microseconds())
+		if err != nil {
+			l.failed(err)
+			return
+		}
+		l.succeeded()
+		if learned != 0 {
+			st.published.Store(learned)
+			st.publishedAt.Store(now)
+		}
+	}()
+}
+
+// run runs script with the Limiter's timeout. It returns when the timeout
+// passes even if the client does not heed the context's deadline (a
+// go-redis client without ContextTimeoutEnabled waits for its
+// ReadTimeout): the abandoned call ends in the background.
+func (l *Limiter) run(ctx context.Context, script *redis.Script, keys []string, args ...any) ([]int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, l.cfg.timeout)
+	defer cancel()
+	type result struct {
+		v   []int64
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := script.Run(ctx, l.rdb, keys, args...).Int64Slice()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// useRedis reports whether this call should go to Redis: always while it
+// is up, and for one call at a time after the backoff while it is down.
+func (l *Limiter) useRedis() bool {
+	if !l.down.Load() {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.down.Load() {
+		return true
+	}
+	if l.probing || time.Now().Before(l.retryAt) {
+		return false
+	}
+	l.probing = true
+	return true
+}
+
+// Backoff between probes of a down Redis.
+const (
+	minBackoff = 250 * time.Millisecond
+	maxBackoff = 5 * time.Second
+)
+
+// failed records a failed Redis operation, with one warning per outage.
+func (l *Limiter) failed(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.down.Load() {
+		l.down.Store(true)
+		l.backoff = minBackoff
+		l.cfg.logger.Warn("redislimit: Redis unavailable; pacing this process alone until it is back",
+			slog.String("error", err.Error()), slog.Duration("timeout", l.cfg.timeout))
+	} else if l.probing {
+		l.backoff = min(2*l.backoff, maxBackoff)
+	}
+	l.probing = false
+	l.retryAt = time.Now().Add(l.backoff)
+}
+
+// succeeded records a successful Redis operation, with one message when
+// it ends an outage.
+func (l *Limiter) succeeded() {
+	if !l.down.Load() {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.down.Load() {
+		l.down.Store(false)
+		l.probing = false
+		l.cfg.logger.Info("redislimit: Redis is back; pacing on the shared budget again")
+	}
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var _ admin.Limiter = (*Limiter)(nil)
