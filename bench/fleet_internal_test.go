@@ -42,9 +42,9 @@ func TestSummarize(t *testing.T) {
 		{
 			name:      "outage",
 			reports:   []fleetReport{{Start: 0, End: int64(20 * s), Sent: 20, Calls: calls(20, true, s, s, s, 0)}},
-			perMinute: 60,                // 1 a second, a bucket of 1: 21 in 20 s
+			perMinute: 60,                // 1 a second, a bucket of 1: 21 in 20 s, 11 in 10 s
 			down:      5 * s, up: 15 * s, // the calls ending at 5 to 14 s
-			want: fleetSummary{changes: 20, goodput: 100 * 20.0 / 21, p99: s, outageGoodput: 100},
+			want: fleetSummary{changes: 20, goodput: 100 * 20.0 / 21, p99: s, outageGoodput: 100 * 10.0 / 11},
 		},
 		{
 			name:      "a bucket of one below a request a second",

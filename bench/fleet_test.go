@@ -16,10 +16,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	admin "github.com/admin/api-go"
+	"github.com/admin/api-go/redislimit"
+	"github.com/redis/go-redis/v9"
 )
 
 var (
-	flagFleetModes    = flag.String("fleet-modes", "default,retryablehttp", "comma-separated modes of BenchmarkFleet")
+	flagFleetModes    = flag.String("fleet-modes", "default,redis,retryablehttp,redis-stop,redis-kill,redis-margin1", "comma-separated modes of BenchmarkFleet")
 	flagFleetProcs    = flag.Int("fleet-procs", 4, "worker processes in BenchmarkFleet")
 	flagFleetWorkers  = flag.Int("fleet-workers", 8, "goroutines in each worker process of BenchmarkFleet")
 	flagFleetLimit    = flag.Int("fleet-limit", 600, "the server's limit in BenchmarkFleet, requests a minute")
@@ -43,8 +47,14 @@ type fleetMode struct {
 }
 
 var fleetModes = []fleetMode{
-	{name: "default"},       // the SDK, each process with its own adaptive limiter
-	{name: "retryablehttp"}, // the peer: go-retryablehttp's defaults
+	{name: "default"},            // the SDK, each process with its own adaptive limiter
+	{name: "redis", redis: true}, // the SDK, one limiter shared in Redis (redislimit)
+	{name: "retryablehttp"},      // the peer: go-retryablehttp's defaults
+	{name: "redis-stop", redis: true, outage: "stop"},
+	{name: "redis-kill", redis: true, outage: "kill"},
+	// The shared limiter keeping 1 % of the limit in reserve, as the
+	// adaptive limiter does, instead of its default 5 %.
+	{name: "redis-margin1", redis: true},
 }
 
 // fleetSpec is what the benchmark tells a worker process, on the first line
@@ -128,6 +138,12 @@ func fleetPeer(s fleetSpec, t target) (*peer, error) {
 		return sdkPeer(t)
 	case "retryablehttp":
 		return retryablePeer(t), nil
+	case "redis", "redis-stop", "redis-kill":
+		rdb := redis.NewClient(&redis.Options{Addr: s.Redis})
+		return sdkPeer(t, admin.WithLimiter(redislimit.New(rdb)))
+	case "redis-margin1":
+		rdb := redis.NewClient(&redis.Options{Addr: s.Redis})
+		return sdkPeer(t, admin.WithLimiter(redislimit.New(rdb, redislimit.WithMargin(0.01))))
 	}
 	return nil, fmt.Errorf("no mode %q", s.Mode)
 }
@@ -361,7 +377,7 @@ type fleetSummary struct {
 	goodput         float64 // % of what the server would have accepted
 	rejected        float64 // % of requests answered 429
 	p99             time.Duration
-	outageGoodput   float64 // goodput while Redis was down, %
+	outageGoodput   float64 // goodput while Redis was down, % (changes that ended then)
 	errors          []string
 }
 
@@ -390,16 +406,18 @@ func summarize(reports []fleetReport, perMinute int, down, up time.Time) fleetSu
 			}
 		}
 	}
+	// What the server accepts at most in d: admintest's bucket holds a
+	// second's worth, at least one, and is full when the first request
+	// arrives.
+	accepts := func(d time.Duration) float64 { return max(1, rate) + rate*d.Seconds() }
 	if end > start {
-		// admintest's bucket holds a second's worth, at least one, and is
-		// full when the first request arrives.
-		s.goodput = 100 * float64(s.changes) / (max(1, rate) + rate*time.Duration(end-start).Seconds())
+		s.goodput = 100 * float64(s.changes) / accepts(time.Duration(end-start))
 	}
 	if sent > 0 {
 		s.rejected = 100 * float64(rejected) / float64(sent)
 	}
 	if !down.IsZero() {
-		s.outageGoodput = 100 * s.outageGoodput / (rate * up.Sub(down).Seconds())
+		s.outageGoodput = 100 * s.outageGoodput / accepts(up.Sub(down))
 	}
 	if len(lat) > 0 {
 		slices.Sort(lat)

@@ -2,11 +2,11 @@
 # Runs every benchmark of docs/PERFORMANCE.md and compares the peers with
 # benchstat. The results go to bench/results/ (or $OUT).
 #
-#   bench/run.sh                 # the documented run: about 56 minutes
+#   bench/run.sh                 # the documented run: about 60 minutes
 #   COUNT=2 CHANGES=500 FLEET=0 bench/run.sh   # a quicker look
 #
 # FLEET=0 skips benchmark (f), the fleet, which fleet.sh runs once (about
-# 11 minutes; it needs redis-server).
+# 14 minutes; it needs redis-server).
 #
 # Rounds interleave the peers: each round runs every benchmark once, so a
 # change in the machine's speed during the run hits every peer alike.
