@@ -423,16 +423,26 @@ func BenchmarkWorkBesideFetch(b *testing.B) {
 	b.ReportMetric(float64(fetchBeside)/n, "fetch-beside-ms")
 }
 
-// counting429 counts the 429 answers that pass through it.
-type counting429 struct {
-	base http.RoundTripper
-	n    *atomic.Int64
+// attempts counts the requests a transport sends and the 429 answers they
+// get; wrap puts it around a peer's transport.
+type attempts struct {
+	sent, rejected atomic.Int64
 }
 
-func (c counting429) RoundTrip(r *http.Request) (*http.Response, error) {
+func (a *attempts) wrap(base http.RoundTripper) http.RoundTripper {
+	return countingTransport{base, a}
+}
+
+type countingTransport struct {
+	base http.RoundTripper
+	n    *attempts
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.sent.Add(1)
 	resp, err := c.base.RoundTrip(r)
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		c.n.Add(1)
+		c.n.rejected.Add(1)
 	}
 	return resp, err
 }
@@ -457,9 +467,9 @@ func BenchmarkChanges(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
 				srv := startServer(b, serverSpec{perMinute: limitPerMinute})
-				var count atomic.Int64
+				var count attempts
 				t := srv.target()
-				t.wrap = func(rt http.RoundTripper) http.RoundTripper { return counting429{rt, &count} }
+				t.wrap = count.wrap
 				p, err := newPeer(name, t)
 				if err != nil {
 					b.Fatal(err)
@@ -471,7 +481,7 @@ func BenchmarkChanges(b *testing.B) {
 				b.StopTimer()
 				srv.close()
 				goodput += 100 * float64(ok) / (limitBurst + limitPerSecond*elapsed.Seconds())
-				n429 += float64(count.Load())
+				n429 += float64(count.rejected.Load())
 				errs += float64(failed)
 				b.StartTimer()
 			}
@@ -495,7 +505,7 @@ func runChanges(p *peer, changes, workers int) (ok, failed int) {
 		go func() {
 			defer wg.Done()
 			for steps := range jobs {
-				good, bad := lifecycle(ctx, p, steps)
+				good, bad := lifecycle(ctx, p, steps, nil)
 				mu.Lock()
 				ok, failed = ok+good, failed+bad
 				mu.Unlock()
@@ -511,8 +521,9 @@ func runChanges(p *peer, changes, workers int) (ok, failed int) {
 }
 
 // lifecycle creates a user, renames it and deletes it: steps (1 to 3) of
-// those changes.
-func lifecycle(ctx context.Context, p *peer, steps int) (ok, failed int) {
+// those changes. Each change after the create is made only if more, when
+// not nil, still holds; those it skips count neither way.
+func lifecycle(ctx context.Context, p *peer, steps int, more func() bool) (ok, failed int) {
 	seq := emailSeq.Add(1)
 	id, err := p.create(ctx, &newUser{Name: "Changes " + strconv.FormatInt(seq, 10),
 		Email: "changes-" + strconv.FormatInt(seq, 10) + "@example.com", Role: "viewer"})
@@ -520,12 +531,18 @@ func lifecycle(ctx context.Context, p *peer, steps int) (ok, failed int) {
 		return 0, steps
 	}
 	ok = 1
+	if more != nil && !more() {
+		return ok, 0
+	}
 	if steps >= 2 {
 		if err := p.rename(ctx, id, "Renamed "+strconv.FormatInt(seq, 10)); err != nil {
 			failed++
 		} else {
 			ok++
 		}
+	}
+	if more != nil && !more() {
+		return ok, failed
 	}
 	if steps >= 3 {
 		if err := p.remove(ctx, id); err != nil {

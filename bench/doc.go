@@ -4,6 +4,9 @@
 // oapi-codegen and ogen. Every peer runs in the benchmark process against
 // the same admintest server, which runs in a child process so that the
 // client's allocations, heap and CPU time are measured alone.
+// BenchmarkFleet runs its clients in worker processes of their own, as a
+// fleet of programs sharing one API key would, with a redis-server for the
+// limiter they share.
 //
 // The benchmarks live in the package's tests; run.sh runs them all and
 // compares them with benchstat. docs/PERFORMANCE.md holds the results.

@@ -17,7 +17,10 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require go.uber.org/atomic v1.12.0 // indirect
+
 require (
+	github.com/admin/api-go/redislimit v0.0.0
 	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dlclark/regexp2 v1.12.0 // indirect
@@ -36,6 +39,7 @@ require (
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2 // indirect
 	github.com/oasdiff/yaml v0.1.1 // indirect
 	github.com/oasdiff/yaml3 v0.0.14 // indirect
+	github.com/redis/go-redis/v9 v9.23.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	github.com/segmentio/asm v1.2.1 // indirect
 	github.com/shopspring/decimal v1.4.0 // indirect
@@ -70,3 +74,5 @@ tool (
 )
 
 replace github.com/admin/api-go/otel => ../otel
+
+replace github.com/admin/api-go/redislimit => ../redislimit

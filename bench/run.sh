@@ -2,8 +2,11 @@
 # Runs every benchmark of docs/PERFORMANCE.md and compares the peers with
 # benchstat. The results go to bench/results/ (or $OUT).
 #
-#   bench/run.sh                 # the documented run: about 45 minutes
-#   COUNT=2 CHANGES=500 bench/run.sh   # a quicker look
+#   bench/run.sh                 # the documented run: about 60 minutes
+#   COUNT=2 CHANGES=500 FLEET=0 bench/run.sh   # a quicker look
+#
+# FLEET=0 skips benchmark (f), the fleet, which fleet.sh runs once (about
+# 14 minutes; it needs redis-server).
 #
 # Rounds interleave the peers: each round runs every benchmark once, so a
 # change in the machine's speed during the run hits every peer alike.
@@ -13,6 +16,7 @@ out=${OUT:-results}
 count=${COUNT:-6}          # rounds; benchstat wants at least 6
 changes=${CHANGES:-5000}   # changes per run of BenchmarkChanges: 100 s at 50/s
 million=${MILLION:-1}      # 0 skips the walk of 1,000,000 users
+fleet=${FLEET:-1}          # 0 skips the fleet (f)
 benchstat="go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
 mkdir -p "$out"
 go generate .   # the generated peers are not committed (see doc.go)
@@ -47,6 +51,9 @@ for round in $(seq "$count"); do
   "$bt" -test.run '^$' -test.bench '^BenchmarkChanges$' -test.benchtime 1x -changes "$changes" >>"$out/changes.txt"
 done
 "$bt" -test.run 'TestBreakLeavesNothing' -test.v >"$out/break.txt"
+if [ "$fleet" = 1 ]; then
+  OUT="$out" ./fleet.sh >/dev/null
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 # Tables: every peer against the floor; the page also against ogen, the
@@ -81,6 +88,11 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt
   echo
   echo "## the job against the rate limit"
   $benchstat -col /peer changes.txt
+  if [ "$fleet" = 1 ]; then
+    echo
+    echo "## the fleet against one rate limit"
+    cat fleet-table.md
+  fi
 }) >"$out/benchstat.txt" 2>&1
 rm -f "$bt"
 cat "$out/benchstat.txt"

@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(serveEnv); spec != "" {
 		os.Exit(serve(spec))
 	}
+	if os.Getenv(fleetEnv) != "" {
+		os.Exit(fleetWorker())
+	}
 	os.Exit(m.Run())
 }
 
@@ -68,19 +71,11 @@ func startServer(tb testing.TB, s serverSpec) *server {
 func launch(s serverSpec) (*server, error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
 	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%d,%d", serveEnv, s.users, s.groups, s.perMinute))
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	in, out, err := startPiped(cmd)
 	if err != nil {
 		return nil, err
 	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
+	line, err := out.ReadString('\n')
 	if err != nil {
 		_ = in.Close()
 		_ = cmd.Wait()
@@ -98,4 +93,24 @@ func launch(s serverSpec) (*server, error) {
 func (s *server) close() {
 	_ = s.stdin.Close()
 	_ = s.cmd.Wait()
+}
+
+// startPiped starts cmd, a child that talks on its standard input and
+// output and writes its errors to the benchmark's, and that the kernel
+// kills if the benchmark dies.
+func startPiped(cmd *exec.Cmd) (io.WriteCloser, *bufio.Reader, error) {
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = childAttr()
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	return in, bufio.NewReader(out), nil
 }
