@@ -52,8 +52,8 @@ type Client struct {
 	limiter     Limiter                    // nil without a rate limit
 	scope       Scope
 	observers   []Observer
-	// ownHeader says that each attempt needs a header of its own, which
-	// an Observer, a token or a cookie jar adds to.
+	// ownHeader says that each retry needs the call's header afresh, as
+	// an Observer, a token or a cookie jar adds to an attempt's.
 	ownHeader bool
 }
 
@@ -250,6 +250,9 @@ type call struct {
 	deadlineRA time.Duration // a wait not started because of the deadline
 	secrets    []string      // the Secret values of the request body
 	tok        *oauth2.Token // the token the current attempt carried
+
+	idempotencyKey []string  // the Idempotency-Key header of a change
+	rl             RateLimit // the current attempt's answer's; zero when it had none
 
 	decode   func([]byte) error // decodes a successful body; nil discards it
 	wantBody bool               // a successful answer must have a body
@@ -452,18 +455,6 @@ func (c *Client) send(ctx context.Context, method string, r route, rawQuery stri
 	if err != nil {
 		return invalidParam("path", "cannot build request URL")
 	}
-	h := req.Header
-	h["Accept"] = jsonContentType
-	h["User-Agent"] = c.userAgent
-	if body != nil {
-		h["Content-Type"] = jsonContentType
-	}
-	if c.auth.header != nil {
-		h["Authorization"] = c.auth.header
-	}
-	for k, vs := range c.auth.extra {
-		h[k] = vs
-	}
 	k := &call{c: c, ctx: ctx, method: method, route: r, path: req.URL.EscapedPath(), body: body, secrets: secretsIn(in),
 		decode: decode, wantBody: wantBody}
 	if isChange(method) {
@@ -476,17 +467,38 @@ func (c *Client) send(ctx context.Context, method string, r route, rawQuery stri
 		} else if !validHeaderValue(key) {
 			return invalidParam("idempotency key", "contains control characters")
 		}
-		h["Idempotency-Key"] = []string{key}
+		k.idempotencyKey = []string{key}
 	}
+	k.header(req.Header)
 	if len(c.observers) > 0 {
-		k.startCall()
-		req = req.WithContext(k.ctx)
+		k.startCall() // each attempt is sent with the context they return for it
 	}
 	err = k.run(req)
 	if len(c.observers) > 0 {
 		k.endCall(err)
 	}
 	return err
+}
+
+// header writes the call's request header into h: what the Client sends
+// with every request, and the call's own. Attempts whose header an
+// Observer, a token or a cookie jar adds to get it afresh for each retry.
+func (k *call) header(h http.Header) {
+	c := k.c
+	h["Accept"] = jsonContentType
+	h["User-Agent"] = c.userAgent
+	if k.body != nil {
+		h["Content-Type"] = jsonContentType
+	}
+	if c.auth.header != nil {
+		h["Authorization"] = c.auth.header
+	}
+	for name, vs := range c.auth.extra {
+		h[name] = vs
+	}
+	if k.idempotencyKey != nil {
+		h["Idempotency-Key"] = k.idempotencyKey
+	}
 }
 
 // run makes the attempts of a call until one settles it, and returns the
@@ -530,22 +542,30 @@ func (k *call) attempt(req *http.Request) (*http.Response, error) {
 			return nil, refusedError{err}
 		}
 	}
-	// The first attempt sends req itself. A retry sends a copy with a
-	// fresh body, since the transport may still hold the one before; and
-	// an attempt whose header an Observer, a token or a cookie jar adds
-	// to gets a header of its own.
-	if k.attempts > 1 || c.ownHeader {
-		r := *req
+	// The first attempt sends req itself, or with Observers a copy
+	// carrying the context they return for the attempt: no one has sent
+	// req's header yet, so whatever adds to it can. A retry sends a copy
+	// with a fresh body, since the transport may still hold the one
+	// before, and, when an Observer, a token or a cookie jar adds to the
+	// header, with the call's header afresh.
+	if k.attempts > 1 || len(c.observers) > 0 {
+		h := req.Header
+		if k.attempts > 1 && c.ownHeader {
+			h = make(http.Header, len(req.Header))
+			k.header(h)
+		}
+		var r *http.Request
+		if len(c.observers) > 0 {
+			r = req.WithContext(k.startAttempt(h))
+		} else {
+			cp := *req
+			r = &cp
+		}
+		r.Header = h
 		if k.attempts > 1 && req.GetBody != nil {
 			r.Body, _ = req.GetBody() // a bytes.Reader's GetBody cannot fail
 		}
-		if c.ownHeader {
-			r.Header = req.Header.Clone()
-		}
-		req = &r
-	}
-	if len(c.observers) > 0 {
-		req = k.startAttempt(req)
+		req = r
 	}
 	k.start = time.Now()
 	resp, err := k.roundTrip(req)
@@ -559,6 +579,7 @@ func (k *call) attempt(req *http.Request) (*http.Response, error) {
 	if ok {
 		c.rateLimit.Store(&rl)
 	}
+	k.rl = rl
 	if c.limiter != nil {
 		o := Outcome{StatusCode: resp.StatusCode, RateLimit: rl}
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
@@ -725,16 +746,16 @@ func (k *call) startCall() {
 	}
 }
 
-// startAttempt tells the Observers an attempt is about to be sent, and
-// returns req with the context they returned.
-func (k *call) startAttempt(req *http.Request) *http.Request {
+// startAttempt tells the Observers an attempt with header h is about to
+// be sent, and returns the context they returned for it.
+func (k *call) startAttempt(h http.Header) context.Context {
 	ctx := k.ctx
-	a := Attempt{Number: k.attempts, Header: req.Header}
+	a := Attempt{Number: k.attempts, Header: h}
 	for _, o := range k.c.observers {
 		ctx = o.StartAttempt(ctx, a)
 	}
 	k.actx = ctx
-	return req.WithContext(ctx)
+	return ctx
 }
 
 // endAttempt tells the Observers how an attempt ended, and retry why
@@ -746,6 +767,8 @@ func (k *call) endAttempt(resp *http.Response, err error, retry RetryReason) {
 	r := AttemptResult{Number: k.attempts, Duration: time.Since(k.start), Err: err, Retry: retry}
 	if resp != nil {
 		r.StatusCode = resp.StatusCode
+		r.RequestID = k.scrub(resp.Header.Get("X-Request-Id"))
+		r.RateLimit = k.rl
 		if err == nil && k.bodyErr != nil {
 			r.Err = k.bodyErr
 		}

@@ -183,6 +183,8 @@ type AttemptResult struct {
 	Duration   time.Duration // from sending to the answer's body read
 	Err        error         // why no usable answer arrived, if none did
 	Retry      RetryReason   // why another attempt follows; "" when none does
+	RequestID  string        // the answer's X-Request-Id; "" when none arrived
+	RateLimit  RateLimit     // from the answer's X-RateLimit-* headers; zero when it had none
 }
 
 // CallResult is the outcome of a logical call.

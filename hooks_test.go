@@ -3,8 +3,11 @@ package admin_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -13,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -409,6 +413,129 @@ func TestObserverRoutesAreTemplates(t *testing.T) {
 				assert.NotContains(t, ci.Route, "xyzzy")
 				assert.NotContains(t, ci.Route, "plugh")
 				assert.Equal(t, srv.URL+"/v1/", ci.BaseURL)
+			}
+		})
+	}
+}
+
+// TestAttemptResultTellsWhatTheServerSaid checks that each attempt's result
+// carries its own answer's X-Request-Id, scrubbed of credentials, and
+// X-RateLimit-* headers, not the call's last ones.
+func TestAttemptResultTellsWhatTheServerSaid(t *testing.T) {
+	t.Parallel()
+	reset := time.Unix(1_900_000_000, 0)
+	tests := []struct {
+		name    string
+		answers []http.Header // one per attempt; the last is a 200
+		want    []admin.AttemptResult
+	}{
+		{
+			name: "each attempt its own",
+			answers: []http.Header{
+				{"X-Request-Id": {"req_1"}, "X-Ratelimit-Limit": {"600"}, "X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {"1900000000"}},
+				{"X-Request-Id": {"req_2"}},
+			},
+			want: []admin.AttemptResult{
+				{Number: 1, StatusCode: 503, RequestID: "req_1", RateLimit: admin.RateLimit{Limit: 600, Remaining: 0, Reset: reset}},
+				{Number: 2, StatusCode: 200, RequestID: "req_2"},
+			},
+		},
+		{
+			name: "a budget on the last answer only",
+			answers: []http.Header{
+				{},
+				{"X-Ratelimit-Limit": {"60"}, "X-Ratelimit-Remaining": {"59"}},
+			},
+			want: []admin.AttemptResult{
+				{Number: 1, StatusCode: 503},
+				{Number: 2, StatusCode: 200, RateLimit: admin.RateLimit{Limit: 60, Remaining: 59}},
+			},
+		},
+		{
+			name:    "a request id quoting the key is scrubbed",
+			answers: []http.Header{{"X-Request-Id": {"id-" + testKey}}},
+			want:    []admin.AttemptResult{{Number: 1, StatusCode: 200, RequestID: "id-[REDACTED]"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			rec := new(watcher)
+			_, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				i := int(n.Add(1)) - 1
+				for k, vs := range tt.answers[i] {
+					w.Header()[k] = vs
+				}
+				if i < len(tt.answers)-1 {
+					writeRaw(w, 503, `{}`)
+					return
+				}
+				body, _ := json.Marshal(testUser("usr_1"))
+				writeRaw(w, 200, string(body))
+			}, admin.WithoutRateLimit(), admin.WithObserver(rec))
+			_, err := c.Users.Get(context.Background(), "usr_1")
+			require.NoError(t, err)
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			require.Len(t, rec.ended, len(tt.want))
+			for i, got := range rec.ended {
+				got.Duration, got.Err, got.Retry = 0, nil, ""
+				assert.Equal(t, tt.want[i], got, "attempt %d", i+1)
+			}
+		})
+	}
+}
+
+// TestRetryHeaderIsAfresh checks that a retry carries the call's header as
+// the first attempt did, without what a cookie jar or an Observer added to
+// the attempt before it.
+func TestRetryHeaderIsAfresh(t *testing.T) {
+	t.Parallel()
+	for _, observed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("observed=%t", observed), func(t *testing.T) {
+			t.Parallel()
+			var (
+				mu      sync.Mutex
+				headers []http.Header
+				log     []string
+			)
+			srv, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				headers = append(headers, r.Header.Clone())
+				n := len(headers)
+				mu.Unlock()
+				if n < 3 {
+					writeRaw(w, 503, `{}`)
+					return
+				}
+				writeJSON(w, 201, testUser("usr_1"))
+			}, admin.WithoutRateLimit())
+			jar, err := cookiejar.New(nil)
+			require.NoError(t, err)
+			u, err := url.Parse(srv.URL)
+			require.NoError(t, err)
+			jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: "s1"}})
+			opts := []admin.Option{admin.WithBaseURL(srv.URL + "/v1"), admin.WithAPIKey(testKey), admin.WithRetry(fastRetry()),
+				admin.WithoutRateLimit(), admin.WithHTTPClient(&http.Client{Jar: jar})}
+			if observed {
+				opts = append(opts, admin.WithObserver(tracer{"a", &log, &mu}))
+			}
+			c, err = admin.NewClient(opts...)
+			require.NoError(t, err)
+			_, err = c.Users.Create(context.Background(), &admin.CreateUserParams{Name: "Ada", Email: "ada@example.com", Role: admin.RoleViewer})
+			require.NoError(t, err)
+			mu.Lock()
+			defer mu.Unlock()
+			require.Len(t, headers, 3)
+			for i, h := range headers {
+				assert.Equal(t, []string{"session=s1"}, h["Cookie"], "attempt %d", i+1)
+				assert.Equal(t, []string{"Bearer " + testKey}, h["Authorization"], "attempt %d", i+1)
+				assert.Equal(t, headers[0]["Idempotency-Key"], h["Idempotency-Key"], "attempt %d", i+1)
+				assert.Len(t, h["Idempotency-Key"], 1, "attempt %d", i+1)
+				if observed {
+					assert.Equal(t, []string{fmt.Sprintf("call-a/%d", i+1)}, h["X-Trace-A"], "attempt %d", i+1)
+				}
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package adminotel
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -14,9 +15,20 @@ import (
 )
 
 // BenchmarkCall is the Observer's own cost for a call of one attempt,
-// recording to the OpenTelemetry SDK. bench/ measures it inside a call.
+// recording to the OpenTelemetry SDK, with the call's trace sampled and
+// not. bench/ measures it inside a call.
 func BenchmarkCall(b *testing.B) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(tracetest.NewNoopExporter()))
+	for _, sampled := range []bool{true, false} {
+		sampler := sdktrace.AlwaysSample()
+		if !sampled {
+			sampler = sdktrace.NeverSample()
+		}
+		b.Run(fmt.Sprintf("sampled=%t", sampled), func(b *testing.B) { benchmarkCall(b, sampler) })
+	}
+}
+
+func benchmarkCall(b *testing.B, sampler sdktrace.Sampler) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler), sdktrace.WithBatcher(tracetest.NewNoopExporter()))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
 		_ = tp.Shutdown(context.Background())

@@ -10,11 +10,6 @@
 //	if err != nil {
 //		return err
 //	}
-//	reg, err := obs.ObserveRateLimit(c) // the remaining budget as a gauge
-//	if err != nil {
-//		return err
-//	}
-//	defer reg.Unregister()
 //
 // Instrumenting the HTTP client given to admin.WithHTTPClient (with
 // otelhttp) shows only the attempts: not the call they serve, why they
@@ -29,24 +24,30 @@
 // HTTP client spans (v1.43.0): http.request.method, url.template,
 // server.address, server.port, http.response.status_code, error.type, and
 // http.request.resend_count on every attempt after the first. The
-// conventions make each attempt the HTTP client span and advise against
-// an encompassing client span, hence the call's internal kind; its
-// attributes are set as it ends, while the attempts carry theirs from the
-// start, where samplers see them. The trace
-// context of each attempt is written into its request headers by the
-// propagators, so that the server's span hangs below the attempt.
+// conventions make each attempt the HTTP client span and advise against an
+// encompassing client span, hence the call's internal kind; its attributes
+// are set as it ends, while the attempts of a sampled call carry theirs
+// from the start, where samplers see them. (The attempts of a call that is
+// not sampled, which a sampler that follows the parent drops, start
+// without them, and get them at once if sampled all the same: an unsampled
+// call builds no attribute.) The trace context of each attempt is written
+// into its request headers by the propagators, so that the server's span
+// hangs below the attempt.
 //
 // The call span also carries admin.attempts, admin.request_id (the
 // server's X-Request-Id of the last answer), admin.replayed (the answer
 // came from the server's idempotency store) and, on failure,
-// admin.error.code (the server's code, such as "not_found"). An attempt
-// that was followed by another carries admin.retry.reason: status,
-// transport, cut_body or token_refresh. Each wait is an event named
-// admin.wait on the call span, stamped when the wait began, with
-// admin.wait.reason (backoff, retry_after or limiter), admin.wait.duration
-// in seconds and admin.wait.attempt, the attempt it preceded. A limiter
-// wait shorter than a millisecond, the limiter letting an attempt through
-// at once, is not recorded.
+// admin.error.code (the server's code, such as "not_found"). Each attempt
+// that got an answer carries that answer's admin.request_id, an opaque id
+// the server assigns, to find the request in the server's logs; and, on
+// failure, its admin.error.code. An attempt that was followed by another
+// carries admin.retry.reason: status, transport, cut_body or
+// token_refresh. Each wait is an event named admin.wait on the call span,
+// stamped when the wait began, with admin.wait.reason (backoff,
+// retry_after or limiter), admin.wait.duration in seconds and
+// admin.wait.attempt, the attempt it preceded. A limiter wait shorter than
+// a millisecond, the limiter letting an attempt through at once, is not
+// recorded.
 //
 // A failed call or attempt has an Error status and an error.type of
 // either the answer's status code ("404", "503") or one of:
@@ -69,8 +70,10 @@
 //   - admin.client.wait.duration (s): waits before attempts, by
 //     admin.wait.reason.
 //   - admin.client.rate_limit.remaining and admin.client.rate_limit.limit
-//     ({request}): gauges of the server's rate limit as its latest answer
-//     told, for each Client passed to Observer.ObserveRateLimit.
+//     ({request}): gauges of the server's rate limit as the latest answer
+//     with X-RateLimit-* headers the Observer saw from it told, with
+//     server.address and server.port. Observer.ObserveRateLimit reports
+//     them for a Client the Observer does not watch.
 //
 // The durations and counters carry http.request.method, url.template,
 // server.address and server.port, and where they apply

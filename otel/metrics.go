@@ -3,6 +3,7 @@ package adminotel
 import (
 	"context"
 	"errors"
+	"sync"
 
 	admin "github.com/admin/api-go"
 	"go.opentelemetry.io/otel"
@@ -106,12 +107,81 @@ func gauge(m metric.Meter, errs *[]error, name, desc string) metric.Int64Observa
 	return g
 }
 
+// server is what an Observer keeps of one server (server.address and
+// server.port): its rate budget, as the latest answer from it told.
+type server struct {
+	attrs metric.ObserveOption
+
+	mu        sync.Mutex
+	seen      bool // an answer carried X-RateLimit-* headers
+	limit     int
+	remaining int
+}
+
+// budget keeps rl as the server's latest.
+func (s *server) budget(rl admin.RateLimit) {
+	s.mu.Lock()
+	s.seen, s.limit, s.remaining = true, rl.Limit, rl.Remaining
+	s.mu.Unlock()
+}
+
+// read returns the server's latest budget, and false before any.
+func (s *server) read() (limit, remaining int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limit, s.remaining, s.seen
+}
+
+// maxServers bounds the servers an Observer reports budgets of.
+const maxServers = 256
+
+// serverLocked returns the server whose attributes are attrs, adding it
+// if there is room; o.mu is held. Past the bound, the server's budget is
+// kept but not reported.
+func (o *Observer) serverLocked(attrs []attribute.KeyValue) *server {
+	set := attribute.NewSet(attrs...)
+	if s, ok := o.servers[set.Equivalent()]; ok {
+		return s
+	}
+	s := &server{attrs: metric.WithAttributeSet(set)}
+	if len(o.servers) < maxServers {
+		o.servers[set.Equivalent()] = s
+	}
+	return s
+}
+
+// observeBudgets reports, each time the meter collects, the rate budget
+// of every server the Observer has had an answer with X-RateLimit-*
+// headers from. A meter that refuses the callback is reported to
+// otel.Handle.
+func (o *Observer) observeBudgets() {
+	_, err := o.meter.RegisterCallback(func(_ context.Context, ob metric.Observer) error {
+		o.mu.RLock()
+		defer o.mu.RUnlock()
+		for _, s := range o.servers {
+			if limit, remaining, ok := s.read(); ok {
+				ob.ObserveInt64(o.inst.remaining, int64(remaining), s.attrs)
+				ob.ObserveInt64(o.inst.limit, int64(limit), s.attrs)
+			}
+		}
+		return nil
+	}, o.inst.remaining, o.inst.limit)
+	if err != nil {
+		otel.Handle(err)
+	}
+}
+
 // ObserveRateLimit reports c's rate budget as the gauges
 // admin.client.rate_limit.remaining and admin.client.rate_limit.limit,
 // read from c.RateLimit each time the meter collects, with c's
-// server.address and server.port. Nothing is reported before an answer
-// has carried X-RateLimit-* headers. Call it once per Client, after
-// admin.NewClient; Unregister the result to stop.
+// server.address and server.port, unless the Observer reports that
+// server's budget itself. Unregister the result to stop.
+//
+// The Observer reports the budget of every server whose answers it has
+// seen, from the latest of them: ObserveRateLimit is needed only for a
+// Client the Observer does not watch, or to report a Client's budget
+// before the Observer has seen an answer (the Client's RateLimit may
+// predate the Observer's first call).
 func (o *Observer) ObserveRateLimit(c *admin.Client) (metric.Registration, error) {
 	if c == nil {
 		return nil, errors.New("adminotel: ObserveRateLimit: nil Client")
@@ -119,6 +189,14 @@ func (o *Observer) ObserveRateLimit(c *admin.Client) (metric.Registration, error
 	set := attribute.NewSet(serverAttrs(c.BaseURL())...)
 	attrs := metric.WithAttributeSet(set)
 	return o.meter.RegisterCallback(func(_ context.Context, ob metric.Observer) error {
+		o.mu.RLock()
+		s, watched := o.servers[set.Equivalent()]
+		o.mu.RUnlock()
+		if watched {
+			if _, _, ok := s.read(); ok {
+				return nil // reported by observeBudgets
+			}
+		}
 		rl, ok := c.RateLimit()
 		if !ok {
 			return nil

@@ -169,21 +169,7 @@ func TestObserveRateLimit(t *testing.T) {
 			if ok != (tt.calls > 0) {
 				t.Fatalf("RateLimit ok = %v after %d calls", ok, tt.calls)
 			}
-			want := map[string]float64{}
-			if ok {
-				want["server.address=127.0.0.1,server.port="+port(t, srv.URL)] = 0
-			}
-			rm := h.collect(t)
-			remaining := points(t, rm, RateLimitRemainingMetric, "{request}")
-			limit := points(t, rm, RateLimitLimitMetric, "{request}")
-			if len(remaining) != len(want) || len(limit) != len(want) {
-				t.Errorf("gauges remaining %v, limit %v; want points at %v", remaining, limit, want)
-			}
-			for k := range want {
-				if remaining[k] != float64(rl.Remaining) || limit[k] != float64(rl.Limit) || rl.Limit != 600 {
-					t.Errorf("gauges remaining %v, limit %v; want %d of %d at %s", remaining, limit, rl.Remaining, rl.Limit, k)
-				}
-			}
+			checkBudget(t, h, srv.URL, rl, ok)
 			if err := reg.Unregister(); err != nil {
 				t.Fatal(err)
 			}
@@ -191,6 +177,28 @@ func TestObserveRateLimit(t *testing.T) {
 				t.Errorf("after Unregister: %v", after)
 			}
 		})
+	}
+}
+
+// checkBudget checks that the rate-limit gauges report rl, a budget of
+// 600 requests a minute partly spent, for the server at base, if want,
+// and that they report nothing otherwise.
+func checkBudget(t *testing.T, h *harness, base string, rl admin.RateLimit, want bool) {
+	t.Helper()
+	at := map[string]float64{}
+	if want {
+		at["server.address=127.0.0.1,server.port="+port(t, base)] = 0
+	}
+	rm := h.collect(t)
+	remaining := points(t, rm, RateLimitRemainingMetric, "{request}")
+	limit := points(t, rm, RateLimitLimitMetric, "{request}")
+	if len(remaining) != len(at) || len(limit) != len(at) {
+		t.Fatalf("gauges remaining %v, limit %v; want points at %v", remaining, limit, at)
+	}
+	for k := range at {
+		if remaining[k] != float64(rl.Remaining) || limit[k] != 600 || rl.Limit != 600 || rl.Remaining >= 600 {
+			t.Errorf("gauges remaining %v, limit %v; want %d of %d at %s", remaining, limit, rl.Remaining, rl.Limit, k)
+		}
 	}
 }
 
@@ -210,5 +218,45 @@ func TestObserveRateLimitNil(t *testing.T) {
 	t.Parallel()
 	if _, err := setup(t).obs.ObserveRateLimit(nil); err == nil {
 		t.Error("ObserveRateLimit(nil): no error")
+	}
+}
+
+// TestBudgetFromAnswers checks that the Observer reports the rate budget
+// of the servers whose answers it sees, from each attempt's, without
+// ObserveRateLimit, and that ObserveRateLimit beside it reports the same.
+func TestBudgetFromAnswers(t *testing.T) {
+	t.Parallel()
+	srv := admintest.NewServer(admintest.WithRateLimit(600))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name        string
+		calls       int
+		observeToo  bool
+		wantReports bool
+	}{
+		{"before any answer", 0, false, false},
+		{"after two calls", 2, false, true},
+		{"after two calls, with ObserveRateLimit", 2, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := setup(t)
+			c := srv.Client(admin.WithoutRateLimit(), admin.WithObserver(h.obs))
+			if tt.observeToo {
+				reg, err := h.obs.ObserveRateLimit(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = reg.Unregister() })
+			}
+			for range tt.calls {
+				if _, err := c.Users.List(context.Background(), &admin.ListUsersParams{Limit: 1}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rl, _ := c.RateLimit()
+			checkBudget(t, h, srv.URL, rl, tt.wantReports)
+		})
 	}
 }

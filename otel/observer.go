@@ -25,7 +25,8 @@ const ScopeName = "github.com/admin/api-go/otel"
 const (
 	// AttemptsKey is the number of attempts a call made (call spans).
 	AttemptsKey = attribute.Key("admin.attempts")
-	// RequestIDKey is the server's X-Request-Id of the last answer (call spans).
+	// RequestIDKey is the server's X-Request-Id: of the attempt's answer
+	// on attempt spans, of the last answer on call spans.
 	RequestIDKey = attribute.Key("admin.request_id")
 	// ReplayedKey reports an answer from the server's idempotency store (call spans).
 	ReplayedKey = attribute.Key("admin.replayed")
@@ -57,14 +58,17 @@ type Observer struct {
 	meter  metric.Meter
 	inst   instruments
 
-	mu     sync.RWMutex
-	routes map[routeKey]*route
+	mu      sync.RWMutex
+	routes  map[routeKey]*route
+	servers map[attribute.Distinct]*server
 }
 
 var _ admin.Observer = (*Observer)(nil)
 
 // NewObserver returns an Observer that uses the global tracer and meter
-// providers and propagator unless opts say otherwise.
+// providers and propagator unless opts say otherwise. Its rate-limit
+// gauges are reported by a callback it registers on its meter, for as
+// long as the meter provider lives.
 func NewObserver(opts ...Option) *Observer {
 	c := newConfig(opts)
 	o := &Observer{
@@ -72,10 +76,12 @@ func NewObserver(opts ...Option) *Observer {
 			trace.WithInstrumentationVersion(admin.Version), trace.WithSchemaURL(semconv.SchemaURL)),
 		meter: c.meterProvider.Meter(ScopeName,
 			metric.WithInstrumentationVersion(admin.Version), metric.WithSchemaURL(semconv.SchemaURL)),
-		prop:   c.propagators,
-		routes: make(map[routeKey]*route),
+		prop:    c.propagators,
+		routes:  make(map[routeKey]*route),
+		servers: make(map[attribute.Distinct]*server),
 	}
 	o.inst = newInstruments(o.meter)
+	o.observeBudgets()
 	return o
 }
 
@@ -87,8 +93,10 @@ type routeKey struct{ method, template, baseURL string }
 type route struct {
 	name         string               // the span name, "GET /users/{id}"
 	attrs        []attribute.KeyValue // method, url.template, server.address, server.port; read-only
+	server       *server
 	callStart    []trace.SpanStartOption
-	attemptStart []trace.SpanStartOption
+	attemptStart []trace.SpanStartOption // with attrs, for a sampled call
+	attemptKind  []trace.SpanStartOption // without, for a call not sampled
 
 	mu       sync.RWMutex
 	outcomes map[outcome]*labels
@@ -157,6 +165,7 @@ func (o *Observer) route(c admin.CallInfo) *route {
 	}
 	r = newRoute(c)
 	o.mu.Lock()
+	r.server = o.serverLocked(serverAttrs(c.BaseURL))
 	if len(o.routes) < maxRoutes {
 		o.routes[k] = r
 	}
@@ -164,6 +173,7 @@ func (o *Observer) route(c admin.CallInfo) *route {
 	return r
 }
 
+// newRoute returns the route of c, without its server.
 func newRoute(c admin.CallInfo) *route {
 	method, known := knownMethods[c.Method]
 	if !known {
@@ -194,6 +204,7 @@ func newRoute(c admin.CallInfo) *route {
 		// carry them from the start for samplers.
 		callStart:    []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 		attemptStart: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...)},
+		attemptKind:  []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)},
 		outcomes:     make(map[outcome]*labels),
 	}
 }
@@ -236,10 +247,15 @@ type callCtx struct {
 	route   *route
 	span    trace.Span
 	attempt trace.Span // the attempt in flight; nil between attempts
-	// buf holds the attributes set at the end of a span, which the SDK
-	// copies: they need no allocation of their own.
-	buf [16]attribute.KeyValue
+	carrier carrier    // writes the trace context into an attempt's header
 }
+
+// attrBuf holds the attributes set at the end of a span, which the SDK
+// copies: a buffer from attrBufs spares them an allocation of their own,
+// and spares an unsampled call the buffer.
+type attrBuf [16]attribute.KeyValue
+
+var attrBufs = sync.Pool{New: func() any { return new(attrBuf) }}
 
 type ctxKey struct{}
 
@@ -294,13 +310,32 @@ func (o *Observer) StartAttempt(ctx context.Context, a admin.Attempt) context.Co
 	if st.attempt != nil { // an attempt that never ended
 		st.attempt.End()
 	}
-	opts := st.route.attemptStart
-	if a.Number > 1 {
-		opts = append(opts[:len(opts):len(opts)], trace.WithAttributes(semconv.HTTPRequestResendCount(a.Number-1)))
+	// The attempt's attributes go to the sampler with its start, as the
+	// semantic conventions advise, when its call is sampled. An attempt
+	// of a call that is not, which a sampler that follows its parent does
+	// not sample either, is started without them, and gets them at once
+	// if it is sampled all the same.
+	sampled := st.span.IsRecording()
+	opts := st.route.attemptKind
+	if sampled {
+		opts = st.route.attemptStart
+		if a.Number > 1 {
+			opts = append(opts[:len(opts):len(opts)], trace.WithAttributes(semconv.HTTPRequestResendCount(a.Number-1)))
+		}
 	}
 	ctx, st.attempt = o.tracer.Start(ctx, st.route.name, opts...)
+	if !sampled && st.attempt.IsRecording() {
+		st.attempt.SetAttributes(st.route.attrs...)
+		if a.Number > 1 {
+			st.attempt.SetAttributes(semconv.HTTPRequestResendCount(a.Number - 1))
+		}
+	}
 	if a.Header != nil {
-		o.prop.Inject(ctx, headerCarrier(a.Header))
+		// Fields one by one: the spare of an earlier attempt is not
+		// written again, as its request may still be in flight.
+		st.carrier.h, st.carrier.first = a.Header, a.Number == 1
+		o.prop.Inject(ctx, &st.carrier)
+		st.carrier.h = nil
 	}
 	return ctx
 }
@@ -320,13 +355,21 @@ func (o *Observer) EndAttempt(ctx context.Context, r admin.AttemptResult) {
 	if span := st.attempt; span != nil {
 		st.attempt = nil
 		if span.IsRecording() {
-			attrs := append(st.buf[:0], l.attrs...)
+			buf := attrBufs.Get().(*attrBuf)
+			attrs := append(buf[:0], l.attrs...)
 			if reason.Key != "" {
 				attrs = append(attrs, reason)
 			}
+			if r.RequestID != "" {
+				attrs = append(attrs, RequestIDKey.String(r.RequestID))
+			}
 			setOutcome(span, attrs, r.StatusCode, r.Err)
+			attrBufs.Put(buf)
 		}
 		span.End()
+	}
+	if r.RateLimit != (admin.RateLimit{}) {
+		st.route.server.budget(r.RateLimit)
 	}
 	o.inst.attemptDuration.Record(ctx, r.Duration.Seconds(), l.record...)
 	if r.StatusCode == 429 {
@@ -354,7 +397,8 @@ func (o *Observer) EndCall(ctx context.Context, r admin.CallResult) {
 	}
 	l := st.route.labels(outcome{status: r.StatusCode, errType: et})
 	if span := st.span; span.IsRecording() {
-		attrs := append(append(st.buf[:0], st.route.attrs...), AttemptsKey.Int(r.Attempts))
+		buf := attrBufs.Get().(*attrBuf)
+		attrs := append(append(buf[:0], st.route.attrs...), AttemptsKey.Int(r.Attempts))
 		if r.RequestID != "" {
 			attrs = append(attrs, RequestIDKey.String(r.RequestID))
 		}
@@ -362,6 +406,7 @@ func (o *Observer) EndCall(ctx context.Context, r admin.CallResult) {
 			attrs = append(attrs, ReplayedKey.Bool(true))
 		}
 		setOutcome(span, append(attrs, l.attrs...), r.StatusCode, r.Err)
+		attrBufs.Put(buf)
 	}
 	st.span.End()
 	o.inst.callDuration.Record(ctx, r.Duration.Seconds(), l.record...)
@@ -420,24 +465,35 @@ func retryReason(r admin.RetryReason) attribute.KeyValue {
 	return RetryReasonKey.String(string(r))
 }
 
-// headerCarrier is propagation.HeaderCarrier, which writes the
-// propagators' keys in their canonical form without computing it for
-// each attempt.
-type headerCarrier http.Header
+// carrier is propagation.HeaderCarrier over an attempt's header h, which
+// writes the propagators' keys in their canonical form without computing
+// it for each attempt. The first attempt's traceparent value lives in
+// spare, which the call holds anyway; a later attempt's gets a slice of
+// its own, as the transport may still read the header before.
+type carrier struct {
+	h     http.Header
+	first bool
+	spare [1]string
+}
 
-func (h headerCarrier) Get(key string) string { return http.Header(h).Get(key) }
+func (c *carrier) Get(key string) string { return c.h.Get(key) }
 
-func (h headerCarrier) Set(key, value string) {
+func (c *carrier) Set(key, value string) {
 	switch key {
 	case "traceparent":
-		h["Traceparent"] = []string{value}
+		if c.first {
+			c.spare[0] = value
+			c.h["Traceparent"] = c.spare[:]
+			return
+		}
+		c.h["Traceparent"] = []string{value}
 	case "tracestate":
-		h["Tracestate"] = []string{value}
+		c.h["Tracestate"] = []string{value}
 	case "baggage":
-		h["Baggage"] = []string{value}
+		c.h["Baggage"] = []string{value}
 	default:
-		http.Header(h).Set(key, value)
+		c.h.Set(key, value)
 	}
 }
 
-func (h headerCarrier) Keys() []string { return propagation.HeaderCarrier(h).Keys() }
+func (c *carrier) Keys() []string { return propagation.HeaderCarrier(c.h).Keys() }

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -27,13 +28,21 @@ func wait(reason admin.WaitReason, d time.Duration, before int) step {
 	return step{wait: &admin.Wait{Reason: reason, Duration: d, Attempt: before}}
 }
 
+// withRequestID returns an attempt step whose answer had X-Request-Id id.
+func withRequestID(s step, id string) step {
+	r := *s.attempt
+	r.RequestID = id
+	return step{attempt: &r}
+}
+
 // wantAttempt is what an attempt span should say; resend -1 means no
 // http.request.resend_count.
 type wantAttempt struct {
-	resend  int
-	status  int
-	errType string
-	retry   string
+	resend    int
+	status    int
+	errType   string
+	retry     string
+	requestID string
 }
 
 type wantWait struct {
@@ -60,18 +69,18 @@ func TestCallSpans(t *testing.T) {
 		{
 			name: "retried twice",
 			steps: []step{
-				attempt(1, 503, admin.RetryStatus, unavailable),
+				withRequestID(attempt(1, 503, admin.RetryStatus, unavailable), "req_a"),
 				wait(admin.WaitBackoff, 100*time.Millisecond, 2),
 				attempt(2, 503, admin.RetryStatus, unavailable),
 				wait(admin.WaitBackoff, 200*time.Millisecond, 3),
-				attempt(3, 200, "", nil),
+				withRequestID(attempt(3, 200, "", nil), "req_1"),
 			},
 			end:        admin.CallResult{Attempts: 3, StatusCode: 200, RequestID: "req_1", Duration: 310 * time.Millisecond},
 			wantStatus: 200,
 			attempts: []wantAttempt{
-				{resend: -1, status: 503, errType: "503", retry: "status"},
+				{resend: -1, status: 503, errType: "503", retry: "status", requestID: "req_a"},
 				{resend: 1, status: 503, errType: "503", retry: "status"},
-				{resend: 2, status: 200},
+				{resend: 2, status: 200, requestID: "req_1"},
 			},
 			waits: []wantWait{{"backoff", 0.1, 2}, {"backoff", 0.2, 3}},
 		},
@@ -192,6 +201,9 @@ func TestCallSpans(t *testing.T) {
 				}
 				if got, _ := attrOf(a, RetryReasonKey); got.AsString() != w.retry {
 					t.Errorf("attempt %d: admin.retry.reason = %q, want %q", i+1, got.AsString(), w.retry)
+				}
+				if got, ok := attrOf(a, RequestIDKey); got.AsString() != w.requestID || ok != (w.requestID != "") {
+					t.Errorf("attempt %d: admin.request_id = %q (%v), want %q", i+1, got.AsString(), ok, w.requestID)
 				}
 			}
 			checkWaits(t, call, tt.waits)
@@ -397,3 +409,42 @@ type timeoutError struct{}
 func (timeoutError) Error() string   { return "i/o timeout" }
 func (timeoutError) Timeout() bool   { return true }
 func (timeoutError) Temporary() bool { return true }
+
+// TestAttemptOfUnsampledCall checks that an attempt a sampler records
+// although its call is not recorded carries its route and resend count,
+// which it is started without.
+func TestAttemptOfUnsampledCall(t *testing.T) {
+	t.Parallel()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(clientSpansOnly{}), sdktrace.WithSpanProcessor(rec))
+	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+	o := NewObserver(WithTracerProvider(tp), WithPropagators(propagation.TraceContext{}))
+	drive(o, context.Background(), getUser, []step{
+		attempt(1, 503, admin.RetryStatus, nil),
+		attempt(2, 200, "", nil),
+	}, admin.CallResult{Attempts: 2, StatusCode: 200})
+	spans := rec.Ended()
+	if len(spans) != 2 {
+		t.Fatalf("%d spans recorded, want the 2 attempts", len(spans))
+	}
+	for i, a := range spans {
+		checkRoute(t, a)
+		checkOutcome(t, a, []int{503, 200}[i], []string{"503", ""}[i])
+		resend, ok := attrOf(a, "http.request.resend_count")
+		if ok != (i > 0) || ok && resend.AsInt64() != int64(i) {
+			t.Errorf("attempt %d: http.request.resend_count %v (%v)", i+1, resend.Emit(), ok)
+		}
+	}
+}
+
+// clientSpansOnly samples client spans, whatever their parent.
+type clientSpansOnly struct{}
+
+func (clientSpansOnly) ShouldSample(p sdktrace.SamplingParameters) sdktrace.SamplingResult {
+	if p.Kind == trace.SpanKindClient {
+		return sdktrace.SamplingResult{Decision: sdktrace.RecordAndSample}
+	}
+	return sdktrace.SamplingResult{Decision: sdktrace.Drop}
+}
+
+func (clientSpansOnly) Description() string { return "clientSpansOnly" }
