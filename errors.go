@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -296,3 +298,96 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	}
 	return d, true
 }
+
+func (c *Client) baseError(k *call) *Error {
+	return &Error{Method: k.method, Path: k.path, Attempts: k.attempts}
+}
+
+func (c *Client) responseError(k *call, resp *http.Response) *Error {
+	e := c.baseError(k)
+	e.StatusCode = resp.StatusCode
+	e.RequestID = resp.Header.Get("X-Request-Id")
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	decodeErrorBody(e, body)
+	k.scrubError(e)
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	if k.deadlineRA > e.RetryAfter {
+		e.RetryAfter = k.deadlineRA
+	}
+	e.PossiblyApplied = k.mutating && k.ambiguous
+	return e
+}
+
+// newInvalidResponse is the one constructor of the error for an answer
+// that contradicts the contract (ErrInvalidResponse): method and path (as
+// sent, escaped) name the call, status and requestID the answer. The
+// server answered success, so a change was applied even though its
+// answer cannot be used: PossiblyApplied follows the method.
+func newInvalidResponse(method, path string, status int, requestID, msg string) *Error {
+	return &Error{Method: method, Path: path, StatusCode: status, RequestID: requestID, Message: msg,
+		invalidResponse: true, PossiblyApplied: isChange(method)}
+}
+
+// isChange reports whether method changes something on the server.
+func isChange(method string) bool {
+	return method != "" && method != http.MethodGet && method != http.MethodHead
+}
+
+// invalidResponse is the error for the answer resp that a call could not
+// use.
+func (c *Client) invalidResponse(k *call, resp *http.Response, msg string) *Error {
+	e := newInvalidResponse(k.method, k.path, resp.StatusCode, k.scrub(resp.Header.Get("X-Request-Id")), k.scrub(msg))
+	e.Attempts = k.attempts
+	return e
+}
+
+// invalidResult is the error for a walk over pages that contradicts the
+// contract across them, such as an item repeated from an earlier page.
+func (c *Client) invalidResult(method string, r route, msg string) *Error {
+	return newInvalidResponse(method, c.base.EscapedPath()+r.path, http.StatusOK, "", msg)
+}
+
+// contractError is a decoded answer that contradicts the contract.
+type contractError string
+
+func (e contractError) Error() string { return string(e) }
+
+func (c *Client) transportError(k *call, err error) *Error {
+	e := c.baseError(k)
+	var apiErr *Error
+	if errors.As(err, &apiErr) { // from the token source
+		// The token endpoint's description may echo the client secret.
+		k.scrubError(apiErr)
+		apiErr.Attempts = k.attempts
+		if apiErr.Method == "" {
+			apiErr.Method, apiErr.Path = k.method, k.path
+		}
+		return apiErr
+	}
+	err = stripURL(err)
+	e.Err = scrubbedError{err, k.scrub(err.Error())}
+	e.RetryAfter = k.deadlineRA
+	e.PossiblyApplied = k.mutating && k.ambiguous
+	return e
+}
+
+// stripURL returns the cause inside a *url.Error, whose message repeats
+// the request URL, query string included.
+func stripURL(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// scrubbedError keeps the cause for errors.Is and errors.As but prints a
+// message with the credentials removed.
+type scrubbedError struct {
+	err error
+	msg string
+}
+
+func (s scrubbedError) Error() string { return s.msg }
+func (s scrubbedError) Unwrap() error { return s.err }

@@ -196,3 +196,75 @@ type CallResult struct {
 	Duration   time.Duration // from StartCall to EndCall, waits included
 	Err        error         // nil on success; otherwise the error the call returns
 }
+
+// The Observers' side of a call. Each method does nothing without
+// Observers, so that a Client without them pays nothing.
+
+func (k *call) startCall() {
+	k.callStart = time.Now()
+	info := CallInfo{Method: k.method, Route: k.route.tmpl, BaseURL: k.c.baseStr}
+	for _, o := range k.c.observers {
+		k.ctx = o.StartCall(k.ctx, info)
+	}
+}
+
+// startAttempt tells the Observers an attempt with header h is about to
+// be sent, and returns the context they returned for it.
+func (k *call) startAttempt(h http.Header) context.Context {
+	ctx := k.ctx
+	a := Attempt{Number: k.attempts, Header: h}
+	for _, o := range k.c.observers {
+		ctx = o.StartAttempt(ctx, a)
+	}
+	k.actx = ctx
+	return ctx
+}
+
+// endAttempt tells the Observers how an attempt ended, and retry why
+// another follows. An attempt the Limiter refused was never started.
+func (k *call) endAttempt(resp *http.Response, err error, retry RetryReason) {
+	if _, refused := err.(refusedError); refused || len(k.c.observers) == 0 {
+		return
+	}
+	r := AttemptResult{Number: k.attempts, Duration: time.Since(k.start), Err: err, Retry: retry}
+	if resp != nil {
+		r.StatusCode = resp.StatusCode
+		r.RequestID = k.scrub(resp.Header.Get("X-Request-Id"))
+		r.RateLimit = k.rl
+		if err == nil && k.bodyErr != nil {
+			r.Err = k.bodyErr
+		}
+	}
+	for _, o := range k.c.observers {
+		o.EndAttempt(k.actx, r)
+	}
+}
+
+// waited tells the Observers of a wait that began at t0.
+func (k *call) waited(why WaitReason, t0 time.Time) {
+	if len(k.c.observers) > 0 {
+		k.waitedFor(why, time.Since(t0))
+	}
+}
+
+func (k *call) waitedFor(why WaitReason, d time.Duration) {
+	w := Wait{Reason: why, Duration: d, Attempt: k.attempts + 1}
+	if why == WaitLimiter {
+		w.Attempt = k.attempts
+	}
+	for _, o := range k.c.observers {
+		o.Waited(k.ctx, w)
+	}
+}
+
+func (k *call) endCall(err error) {
+	r := CallResult{Attempts: k.attempts, Duration: time.Since(k.callStart), Err: err}
+	if resp := k.last; resp != nil {
+		r.StatusCode = resp.StatusCode
+		r.RequestID = k.scrub(resp.Header.Get("X-Request-Id"))
+		r.Replayed = resp.Header.Get("Idempotent-Replayed") == "true"
+	}
+	for _, o := range k.c.observers {
+		o.EndCall(k.ctx, r)
+	}
+}

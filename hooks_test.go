@@ -500,7 +500,7 @@ func TestRetryHeaderIsAfresh(t *testing.T) {
 				headers []http.Header
 				log     []string
 			)
-			srv, c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+			srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				headers = append(headers, r.Header.Clone())
 				n := len(headers)
@@ -521,7 +521,7 @@ func TestRetryHeaderIsAfresh(t *testing.T) {
 			if observed {
 				opts = append(opts, admin.WithObserver(tracer{"a", &log, &mu}))
 			}
-			c, err = admin.NewClient(opts...)
+			c, err := admin.NewClient(opts...)
 			require.NoError(t, err)
 			_, err = c.Users.Create(context.Background(), &admin.CreateUserParams{Name: "Ada", Email: "ada@example.com", Role: admin.RoleViewer})
 			require.NoError(t, err)
