@@ -432,7 +432,7 @@ func TestAttemptOfUnsampledCall(t *testing.T) {
 		checkOutcome(t, a, []int{503, 200}[i], []string{"503", ""}[i])
 		resend, ok := attrOf(a, "http.request.resend_count")
 		if ok != (i > 0) || ok && resend.AsInt64() != int64(i) {
-			t.Errorf("attempt %d: http.request.resend_count %v (%v)", i+1, resend.Emit(), ok)
+			t.Errorf("attempt %d: http.request.resend_count %v (%v)", i+1, resend.String(), ok)
 		}
 	}
 }
