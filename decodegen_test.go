@@ -26,21 +26,35 @@ import (
 
 var updateDecodeGen = flag.Bool("update-decode-gen", false, "write decode_gen.go from wireTables instead of checking it")
 
-const decodeGenFile = "decode_gen.go"
+// kindTables holds the table of wireKinds, which has a field of every
+// kind, for decode_kinds_gen_test.go: TestWireTableRules checks the
+// decoder generated from it against the table.
+var kindTables = newWireTables(reflect.TypeFor[wireKinds]())
 
-// TestDecodeGenIsCurrent fails when decode_gen.go is not what the
-// generator writes from the tables today: run `go generate .`.
+// TestDecodeGenIsCurrent fails when decode_gen.go, or the decoders
+// generated for the tests, are not what the generator writes from the
+// tables today: run `go generate .`.
 func TestDecodeGenIsCurrent(t *testing.T) {
-	src, err := generateDecoders(wireTables)
-	require.NoError(t, err)
-	if *updateDecodeGen {
-		require.NoError(t, os.WriteFile(decodeGenFile, src, 0o644))
-		return
-	}
-	have, err := os.ReadFile(decodeGenFile)
-	require.NoError(t, err)
-	if !bytes.Equal(have, src) {
-		t.Fatalf("%s is not current: run `go generate .` in the root module", decodeGenFile)
+	for _, tt := range []struct {
+		file, tables, prefix string
+		tabs                 map[reflect.Type]*wireTable
+	}{
+		{"decode_gen.go", "wireTables", "decode", wireTables},
+		{"decode_kinds_gen_test.go", "kindTables", "decodeTest", kindTables},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			src, err := generateDecoders(tt.tabs, tt.tables, tt.prefix)
+			require.NoError(t, err)
+			if *updateDecodeGen {
+				require.NoError(t, os.WriteFile(tt.file, src, 0o644))
+				return
+			}
+			have, err := os.ReadFile(tt.file)
+			require.NoError(t, err)
+			if !bytes.Equal(have, src) {
+				t.Fatalf("%s is not current: run `go generate .` in the root module", tt.file)
+			}
+		})
 	}
 }
 
@@ -49,8 +63,10 @@ func TestDecodeGenIsCurrent(t *testing.T) {
 // useGenerated rejected, fails it.
 func TestGeneratedDecodersAreUsed(t *testing.T) {
 	t.Parallel()
-	for ptr, tab := range wireTables {
-		assert.NotNil(t, tab.gen, "%s has no generated decoder in use", ptr.Elem())
+	for _, tables := range []map[reflect.Type]*wireTable{wireTables, kindTables} {
+		for ptr, tab := range tables {
+			assert.NotNil(t, tab.gen, "%s has no generated decoder in use", ptr.Elem())
+		}
 	}
 }
 
@@ -93,6 +109,7 @@ type genStruct struct {
 
 // decoderGen holds what the generator has found so far.
 type decoderGen struct {
+	prefix  string // of the decoders' names
 	pkgPath string
 	structs []*genStruct
 	byType  map[reflect.Type]*genStruct
@@ -100,9 +117,11 @@ type decoderGen struct {
 	imports map[string]bool
 }
 
-// generateDecoders returns the source of decode_gen.go for tables.
-func generateDecoders(tables map[reflect.Type]*wireTable) ([]byte, error) {
+// generateDecoders returns the source of decoders for tables, the value
+// of the variable tablesVar, each named prefix and its type's name.
+func generateDecoders(tables map[reflect.Type]*wireTable, tablesVar, prefix string) ([]byte, error) {
 	g := &decoderGen{
+		prefix:  prefix,
 		pkgPath: reflect.TypeFor[User]().PkgPath(),
 		byType:  map[reflect.Type]*genStruct{},
 		names:   map[string]bool{},
@@ -148,7 +167,7 @@ func generateDecoders(tables map[reflect.Type]*wireTable) ([]byte, error) {
 	out.WriteString("// table is still the one it was generated from.\n")
 	out.WriteString("func init() {\n")
 	for _, st := range tops {
-		fmt.Fprintf(&out, "\tuseGenerated(wireTables, %s, (*scanner).%s)\n", strconv.Quote(st.tab.signature()), st.name)
+		fmt.Fprintf(&out, "\tuseGenerated(%s, %s, (*scanner).%s)\n", tablesVar, strconv.Quote(st.tab.signature()), st.name)
 	}
 	out.WriteString("}\n\n")
 	out.Write(body.Bytes())
@@ -183,9 +202,9 @@ func (g *decoderGen) add(t reflect.Type, tab *wireTable, where string) *genStruc
 			up = true
 		}
 	}
-	n := "decode" + string(name)
+	n := g.prefix + string(name)
 	for i := 2; g.names[n]; i++ {
-		n = fmt.Sprintf("decode%s%d", string(name), i)
+		n = fmt.Sprintf("%s%s%d", g.prefix, string(name), i)
 	}
 	g.names[n] = true
 	st := &genStruct{typ: t, tab: tab, name: n}
