@@ -134,8 +134,10 @@ type wireTable struct {
 }
 
 // signature describes what a decoder generated from tab must do: each
-// field's key, Go name, kind and type, and the signature of its nested
-// table. Two tables with one signature decode alike.
+// field's key, index in the struct, kind and type, and the signature of
+// its nested table. Two tables with one signature decode alike. (A field
+// renamed in Go keeps its signature, and a decoder generated before the
+// rename no longer compiles.)
 func (tab *wireTable) signature() string {
 	if tab.declined != "" {
 		return "declined"

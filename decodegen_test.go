@@ -72,7 +72,7 @@ func TestGeneratedDecodersAreUsed(t *testing.T) {
 
 // TestUseGeneratedChecksTheSignature checks that a generated decoder is
 // used only for the table it was generated from: a field added, removed,
-// renamed or retyped since makes useGenerated refuse it.
+// given another key or another type since makes useGenerated refuse it.
 func TestUseGeneratedChecksTheSignature(t *testing.T) {
 	t.Parallel()
 	object := func(*scanner, *wireNested) bool { return true }
