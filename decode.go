@@ -28,6 +28,14 @@ import (
 // with the others. A field of a kind the table has no decoder for makes
 // the fast path decline the whole type, which encoding/json then decodes.
 //
+// The tables also drive decode_gen.go: `go generate` writes a decoder
+// for each table that sets the fields directly, without reflection, and
+// TestDecodeGenIsCurrent fails when that file is not what the tables give.
+// At init each generated decoder is checked against its type's table (its
+// fields, keys, kinds and types, nested tables included), and one that does
+// not match is not used: a stale decode_gen.go makes the fast path slower,
+// never wrong, and the table decodes the type through reflection.
+//
 // It decodes only what it is sure of: exact keys, strings without
 // surrogate escapes and with valid UTF-8, the JSON types the fields call
 // for, into a target that is zero. Anything else (a key in another case, a
@@ -63,7 +71,47 @@ func decodeWire(data []byte, out any) error {
 // not, out is unchanged.
 func decodeFast(data []byte, out any) bool {
 	tab := wireTables[reflect.TypeOf(out)]
-	return tab != nil && tab.decode(data, reflect.ValueOf(out))
+	switch {
+	case tab == nil:
+		return false
+	case tab.gen != nil:
+		return tab.gen(data, out)
+	}
+	return tab.decode(data, reflect.ValueOf(out))
+}
+
+//go:generate go test -tags admin_nodecodegen -run ^TestDecodeGenIsCurrent$ . -args -update-decode-gen
+
+// useGenerated makes gen, a decoder decode_gen.go has for the pointer
+// type of T, the fast path of T if T has a table whose signature is sig,
+// the signature gen was generated from, and reports whether it did.
+func useGenerated[T any](tables map[reflect.Type]*wireTable, sig string, object func(*scanner, *T) bool) bool {
+	tab := tables[reflect.TypeFor[*T]()]
+	if tab == nil || tab.declined != "" || tab.signature() != sig {
+		return false
+	}
+	tab.gen = func(data []byte, out any) bool {
+		p, ok := out.(*T)
+		return ok && decodeGenerated(data, p, object)
+	}
+	return true
+}
+
+// decodeGenerated is wireTable.decode for a generated decoder: object
+// decodes the object into *p.
+func decodeGenerated[T any](data []byte, p *T, object func(*scanner, *T) bool) bool {
+	if p == nil || !reflect.ValueOf(p).Elem().IsZero() {
+		return false
+	}
+	s := scanners.Get().(*scanner)
+	s.data, s.i = data, 0
+	ok := object(s, p) && s.end()
+	s.free()
+	if !ok {
+		var zero T
+		*p = zero
+	}
+	return ok
 }
 
 // wireTable is what the fast path knows of a struct type.
@@ -80,6 +128,33 @@ type wireTable struct {
 	// than keyWords holds.
 	byKey [1 << 6]int8
 	mul   uint64
+	// gen is the decoder decode_gen.go has for the type, when it was
+	// generated from this table (useGenerated); nil otherwise.
+	gen func(data []byte, out any) bool
+}
+
+// signature describes what a decoder generated from tab must do: each
+// field's key, index in the struct, kind and type, and the signature of
+// its nested table. Two tables with one signature decode alike. (A field
+// renamed in Go keeps its signature, and a decoder generated before the
+// rename no longer compiles.)
+func (tab *wireTable) signature() string {
+	if tab.declined != "" {
+		return "declined"
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	for i, f := range tab.fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %d %s %s", f.key, f.index, kindNames[f.kind], f.typ)
+		if f.sub != nil {
+			b.WriteString(" " + f.sub.signature())
+		}
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 // wireField is a struct field and the key it is decoded from.
@@ -108,6 +183,12 @@ const (
 	kindObject                    // a struct with a table: a nested object
 	kindObjects                   // a slice of such structs: an array of objects
 )
+
+var kindNames = [...]string{
+	kindString: "string", kindStringPtr: "stringPtr", kindStrings: "strings", kindInt: "int",
+	kindBool: "bool", kindTime: "time", kindTimePtr: "timePtr", kindJSON: "json",
+	kindObject: "object", kindObjects: "objects",
+}
 
 // maxWireFields is the most fields a table takes: the fields seen in an
 // object are bits of a uint64.
@@ -538,7 +619,13 @@ func (s *scanner) field(fd *wireField, v reflect.Value, slot int) bool {
 		s.slots[slot] = slotOf(first, len(s.spans))
 		return ok
 	case kindInt:
-		return s.integer(v.Field(fd.index))
+		f := v.Field(fd.index)
+		n, ok := s.integer()
+		if !ok || f.OverflowInt(n) {
+			return false
+		}
+		f.SetInt(n)
+		return true
 	case kindBool:
 		return s.boolean(v.Field(fd.index))
 	case kindTime:
@@ -551,8 +638,7 @@ func (s *scanner) field(fd *wireField, v reflect.Value, slot int) bool {
 		v.Field(fd.index).Set(reflect.ValueOf(t))
 		return true
 	case kindJSON:
-		start := s.i
-		return s.skip(0) && json.Unmarshal(s.data[start:s.i], v.Field(fd.index).Addr().Interface()) == nil
+		return s.freeForm(v.Field(fd.index).Addr().Interface())
 	case kindObject:
 		return s.object(fd.sub, v.Field(fd.index))
 	case kindObjects:
@@ -652,9 +738,8 @@ func (s *scanner) objects(fd *wireField, f reflect.Value) bool {
 	return s.eat(']')
 }
 
-// integer decodes a JSON integer into f, a signed integer kind, if it
-// fits.
-func (s *scanner) integer(f reflect.Value) bool {
+// integer decodes a JSON integer of at most 18 digits.
+func (s *scanner) integer() (int64, bool) {
 	start := s.i
 	neg := s.i < len(s.data) && s.data[s.i] == '-'
 	if neg {
@@ -668,22 +753,103 @@ func (s *scanner) integer(f reflect.Value) bool {
 	}
 	switch nd := s.i - digits; {
 	case nd == 0, nd > 18, nd > 1 && s.data[digits] == '0':
-		return false
+		return 0, false
 	}
 	if s.i < len(s.data) {
 		if c := s.data[s.i]; c == '.' || c == 'e' || c == 'E' {
 			s.i = start
-			return false
+			return 0, false
 		}
 	}
 	if neg {
 		n = -n
 	}
-	if f.OverflowInt(n) {
+	return n, true
+}
+
+// freeForm decodes the JSON value that comes next into p, a pointer to a
+// map or an interface, with encoding/json.
+func (s *scanner) freeForm(p any) bool {
+	start := s.i
+	return s.skip(0) && json.Unmarshal(s.data[start:s.i], p) == nil
+}
+
+// The helpers below are the generated decoders' (decode_gen.go).
+
+// text decodes a string, or null, into s.slots[slot], as field does for a
+// string kind.
+func (s *scanner) text(slot int) bool {
+	if s.peek() == '"' {
+		sp, ok := s.str()
+		s.slots[slot] = slotOf(sp.start, sp.end)
+		return ok
+	}
+	s.slots[slot].set = false
+	return s.null()
+}
+
+// texts decodes an array of strings, or null, into s.slots[slot], as
+// field does for a slice of a string kind.
+func (s *scanner) texts(slot int) bool {
+	if s.null() {
+		s.slots[slot].set = false
+		return true
+	}
+	first := len(s.spans)
+	ok := s.strings()
+	s.slots[slot] = slotOf(first, len(s.spans))
+	return ok
+}
+
+// textsOf returns the strings of the string array in sl, parts of text,
+// which starts at mark in buf.
+func textsOf[S ~string](s *scanner, text string, mark int, sl slot) []S {
+	if sl.end == sl.start {
+		return []S{}
+	}
+	out := make([]S, sl.end-sl.start)
+	for j, sp := range s.spans[sl.start:sl.end] {
+		out[j] = S(text[sp.start-mark : sp.end-mark])
+	}
+	return out
+}
+
+// objectsOf decodes an array of objects into *dst, a nil slice, with
+// object, as objects does.
+func objectsOf[T any](s *scanner, dst *[]T, object func(*scanner, *T) bool) bool {
+	if !s.eat('[') {
 		return false
 	}
-	f.SetInt(n)
-	return true
+	if s.eat(']') {
+		*dst = []T{}
+		return true
+	}
+	start := s.i
+	out := make([]T, 1)
+	if !object(s, &out[0]) {
+		return false
+	}
+	out = slices.Grow(out, (len(s.data)-s.i)/max(s.i-start, 1))
+	for s.eat(',') {
+		var zero T
+		out = append(out, zero)
+		if !object(s, &out[len(out)-1]) {
+			return false
+		}
+	}
+	*dst = out
+	return s.eat(']')
+}
+
+// foldsKey reports whether key, which none of keys is, differs from one of
+// them only in case, as wireTable.folds does.
+func foldsKey(keys []string, key []byte) bool {
+	for _, k := range keys {
+		if len(k) == len(key) && bytes.EqualFold([]byte(k), key) {
+			return true
+		}
+	}
+	return false
 }
 
 // boolean decodes true or false into f, a bool.

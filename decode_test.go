@@ -40,8 +40,9 @@ var fastTargets = []fastTarget{
 // checkAgainstEncodingJSON fails t when the fast decoder accepts data
 // into tg and encoding/json (decodeJSON, the SDK's reference) decodes it
 // differently or not at all, or when decodeWire, fast path and fallback
-// together, disagrees with encoding/json. It reports whether the fast path
-// accepted data.
+// together, disagrees with encoding/json, or when tg's generated decoder,
+// if it has one, does not do exactly what its table does. It reports
+// whether the fast path accepted data.
 func checkAgainstEncodingJSON(t *testing.T, tg fastTarget, data []byte) bool {
 	t.Helper()
 	ref := tg.fresh()
@@ -58,6 +59,17 @@ func checkAgainstEncodingJSON(t *testing.T, tg fastTarget, data []byte) bool {
 		}
 	} else if !reflect.DeepEqual(fast, tg.fresh()) {
 		t.Fatalf("%s: fast path gave up on %q but changed its target: %#v", tg.name, data, fast)
+	}
+
+	if tg.tab.gen != nil {
+		// The generated decoder must do exactly what the table does.
+		gen := tg.fresh()
+		if genOK := tg.tab.gen(data, gen); genOK != ok {
+			t.Fatalf("%s: on %q the generated decoder says %v, the table %v", tg.name, data, genOK, ok)
+		}
+		if !reflect.DeepEqual(gen, fast) {
+			t.Fatalf("%s: %q\ngenerated: %#v\ntable:     %#v", tg.name, data, gen, fast)
+		}
 	}
 
 	wire := tg.fresh()
@@ -408,8 +420,9 @@ func TestWireTableRules(t *testing.T) {
 	t.Parallel()
 	t.Run("every kind", func(t *testing.T) {
 		t.Parallel()
-		tab := tableBuilder{}.table(reflect.TypeFor[wireKinds]())
+		tab := kindTables[reflect.TypeFor[*wireKinds]()]
 		require.Empty(t, tab.declined)
+		require.NotNil(t, tab.gen, "wireKinds has no generated decoder: run go generate")
 		tg := fastTarget{"kinds", func() any { return new(wireKinds) }, tab}
 		in := new(wireKinds)
 		n := 0
