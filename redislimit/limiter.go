@@ -2,6 +2,8 @@ package redislimit
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -10,6 +12,7 @@ import (
 
 	admin "github.com/admin/api-go"
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
 )
 
 // ErrWaitTooLong is returned by Wait when the shared budget has no slot for
@@ -33,6 +36,11 @@ const (
 	probeTTL = time.Second
 )
 
+// memberWindow is how long a member counts in its scope's fleet after its
+// last Wait: the fleet's size that shares the budget out while Redis is
+// down is the members seen in the last window.
+const memberWindow = 15 * time.Second
+
 // Limiter is an admin.Limiter whose budget lives in Redis, shared by every
 // Client of every process that uses the same Redis and the same key
 // prefix. Create one with New; it is safe for concurrent use.
@@ -40,6 +48,11 @@ type Limiter struct {
 	rdb      redis.Scripter
 	cfg      config
 	fallback admin.Limiter
+	member   string // this Limiter's id in the scopes' member sets
+	// share: while Redis is down, pace each scope at this member's share
+	// of the fleet's budget rather than with the fallback, when the fleet's
+	// size is known; false when the caller set a fallback of its own.
+	shares bool
 
 	scopes sync.Map // Scope.Key → *scopeState
 
@@ -56,11 +69,21 @@ type Limiter struct {
 
 // scopeState is what this process learned of one scope.
 type scopeState struct {
-	keys []string // tat, limit, pause, probe
+	keys []string // tat, limit, pause, probe, members
 
 	learned     atomic.Int64 // the server's limit a minute; 0 unknown, -1 none advertised
 	published   atomic.Int64 // the limit last written to Redis
 	publishedAt atomic.Int64 // when, in Unix nanoseconds
+	pauseUntil  atomic.Int64 // the end of the last Retry-After pause, in Unix nanoseconds
+
+	// What Redis last told of the fleet, for pacing at a share while it is
+	// down: the limit it knew (as learned) and the most members it counted
+	// in the last member window.
+	mu        sync.Mutex
+	limit     int64
+	members   int64
+	membersAt time.Time
+	pacer     *rate.Limiter // this member's share, made at the first outage
 }
 
 // New returns a Limiter that keeps its budget in Redis through rdb, a
@@ -68,7 +91,7 @@ type scopeState struct {
 // redis.Scripter. The Limiter does not close rdb.
 func New(rdb redis.Scripter, opts ...Option) *Limiter {
 	cfg := config{
-		margin:  0.05,
+		margin:  0.01,
 		timeout: 50 * time.Millisecond,
 		prefix:  "admin-api:ratelimit:",
 		logger:  slog.Default(),
@@ -76,10 +99,14 @@ func New(rdb redis.Scripter, opts ...Option) *Limiter {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.fallback == nil {
+	shares := cfg.fallback == nil
+	if shares {
 		cfg.fallback = admin.NewAdaptiveLimiter()
 	}
-	return &Limiter{rdb: rdb, cfg: cfg, fallback: cfg.fallback, publishes: make(chan struct{}, maxPublishes)}
+	id := make([]byte, 12)
+	_, _ = rand.Read(id) // never fails (crypto/rand)
+	return &Limiter{rdb: rdb, cfg: cfg, fallback: cfg.fallback, member: hex.EncodeToString(id), shares: shares,
+		publishes: make(chan struct{}, maxPublishes)}
 }
 
 // maxPublishes bounds the publications under way at once; Observe drops
@@ -96,7 +123,7 @@ func (l *Limiter) scope(s admin.Scope) *scopeState {
 	}
 	base := l.cfg.prefix + "{" + s.Key + "}:"
 	st, _ := l.scopes.LoadOrStore(s.Key, &scopeState{
-		keys: []string{base + keyTAT, base + keyLimit, base + keyPause, base + keyProbe},
+		keys: []string{base + keyTAT, base + keyLimit, base + keyPause, base + keyProbe, base + keyMembers},
 	})
 	return st.(*scopeState)
 }
@@ -104,7 +131,8 @@ func (l *Limiter) scope(s admin.Scope) *scopeState {
 // Wait blocks until the shared budget of s has a slot for one attempt, or
 // returns an error without waiting when ctx ends first (ErrWaitTooLong
 // when its deadline would pass first). While Redis cannot be reached in
-// time, Wait paces this process alone with the fallback limiter.
+// time, Wait paces this process at its share of the budget, or with the
+// fallback limiter.
 func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 	st := l.scope(s)
 	for {
@@ -112,15 +140,16 @@ func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 			return err
 		}
 		if !l.useRedis() {
-			return l.fallback.Wait(ctx, s)
+			return l.waitAlone(ctx, s, st)
 		}
 		maxWait := int64(-1)
 		if d, ok := ctx.Deadline(); ok {
 			maxWait = max(0, time.Until(d).Microseconds())
 		}
 		reply, err := l.run(ctx, waitScript, st.keys, l.cfg.budget, l.cfg.margin, maxWait,
-			st.learned.Load(), limitTTL.Milliseconds(), probeTTL.Milliseconds())
-		if err == nil && len(reply) != 2 {
+			st.learned.Load(), limitTTL.Milliseconds(), probeTTL.Milliseconds(),
+			l.member, memberWindow.Microseconds())
+		if err == nil && len(reply) != 4 {
 			err = fmt.Errorf("wait script replied %v", reply)
 		}
 		if err != nil {
@@ -129,9 +158,10 @@ func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 				return ctx.Err()
 			}
 			l.failed(err)
-			return l.fallback.Wait(ctx, s)
+			return l.waitAlone(ctx, s, st)
 		}
 		l.succeeded()
+		st.sawFleet(reply[2], reply[3], time.Now())
 		code, wait := reply[0], time.Duration(reply[1])*time.Microsecond
 		switch code {
 		case codeGranted:
@@ -171,6 +201,12 @@ func (l *Limiter) Observe(s admin.Scope, o admin.Outcome) {
 		retryAfter = o.RetryAfter
 	}
 	now := time.Now().UnixNano()
+	if retryAfter > 0 { // kept here too, for the pauses while Redis is down
+		until := now + int64(retryAfter)
+		for prev := st.pauseUntil.Load(); until > prev && !st.pauseUntil.CompareAndSwap(prev, until); {
+			prev = st.pauseUntil.Load()
+		}
+	}
 	if learned != 0 && learned == st.published.Load() && now-st.publishedAt.Load() < int64(limitTTL/2) {
 		learned = 0 // Redis has it
 	}
@@ -198,6 +234,89 @@ func (l *Limiter) Observe(s admin.Scope, o admin.Outcome) {
 			st.publishedAt.Store(now)
 		}
 	}()
+}
+
+// sawFleet records what a reply of the wait script told of the fleet: its
+// members and its limit. The count kept is the largest of the last member
+// window, so that a Redis that lost its member set (a restart, a failover)
+// and fails again before the members have all asked again does not make
+// the share of those that did too large.
+func (st *scopeState) sawFleet(members, limit int64, now time.Time) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.limit = limit
+	if members >= st.members || now.Sub(st.membersAt) > memberWindow {
+		st.members, st.membersAt = members, now
+	}
+}
+
+// waitAlone paces this process while Redis is down: at its share of the
+// fleet's budget, the budget over the members Redis last counted, after
+// any Retry-After pause this process was told of; or with the fallback
+// limiter when the caller set one, or when the fleet's size or its limit
+// is unknown (Redis was never reached).
+func (l *Limiter) waitAlone(ctx context.Context, s admin.Scope, st *scopeState) error {
+	perMinute := l.share(st)
+	if perMinute == 0 {
+		return l.fallback.Wait(ctx, s)
+	}
+	if wait := time.Duration(st.pauseUntil.Load() - time.Now().UnixNano()); wait > 0 {
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
+			return ErrWaitTooLong
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	if perMinute < 0 {
+		return nil // the server advertises no limit
+	}
+	st.mu.Lock()
+	r := rate.Limit(perMinute / 60)
+	if st.pacer == nil {
+		st.pacer = rate.NewLimiter(r, 1)
+	} else if st.pacer.Limit() != r {
+		st.pacer.SetLimit(r)
+	}
+	pacer := st.pacer
+	st.mu.Unlock()
+	if err := pacer.Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return ErrWaitTooLong
+	}
+	return nil
+}
+
+// share returns this member's share of the budget of st, in requests a
+// minute, while Redis is down: -1 when the server advertises no limit, 0
+// when it is not for this Limiter to pace (a fallback of the caller's, a
+// fleet or a limit Redis never told).
+func (l *Limiter) share(st *scopeState) float64 {
+	if !l.shares {
+		return 0
+	}
+	st.mu.Lock()
+	members, limit := st.members, st.limit
+	st.mu.Unlock()
+	if learned := st.learned.Load(); learned != 0 {
+		limit = learned // this process's answers are the latest word
+	}
+	if l.cfg.budget > 0 {
+		limit = int64(l.cfg.budget)
+	}
+	switch {
+	case members <= 0 || limit == 0:
+		return 0
+	case limit < 0:
+		return -1
+	}
+	budget := float64(limit)
+	if l.cfg.budget == 0 {
+		budget *= 1 - l.cfg.margin
+	}
+	return budget / float64(members)
 }
 
 // run runs script with the Limiter's timeout. It returns when the timeout
