@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -62,7 +63,8 @@ type Limiter struct {
 	mu        sync.Mutex // guards the fields below
 	retryAt   time.Time  // when the next probe of a down Redis may go
 	backoff   time.Duration
-	probing   bool // a probe of a down Redis is under way
+	probing   bool          // a probe of a down Redis is under way
+	back      chan struct{} // closed when Redis is back from the outage under way
 	publishes chan struct{}
 	pending   sync.WaitGroup
 }
@@ -75,6 +77,7 @@ type scopeState struct {
 	published   atomic.Int64 // the limit last written to Redis
 	publishedAt atomic.Int64 // when, in Unix nanoseconds
 	pauseUntil  atomic.Int64 // the end of the last Retry-After pause, in Unix nanoseconds
+	bookedUntil atomic.Int64 // the latest slot Redis granted this process, in Unix nanoseconds
 
 	// What Redis last told of the fleet, for pacing at a share while it is
 	// down: the limit it knew (as learned) and the most members it counted
@@ -83,7 +86,8 @@ type scopeState struct {
 	limit     int64
 	members   int64
 	membersAt time.Time
-	pacer     *rate.Limiter // this member's share, made at the first outage
+	pacer     *rate.Limiter   // this member's share during the outage below
+	pacerFor  <-chan struct{} // the outage (its back channel) the pacer was made for
 }
 
 // New returns a Limiter that keeps its budget in Redis through rdb, a
@@ -139,8 +143,15 @@ func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !l.useRedis() {
-			return l.waitAlone(ctx, s, st)
+		if use, back := l.useRedis(); !use {
+			if err := l.waitAlone(ctx, s, st, back); err != errBack {
+				return err
+			}
+			continue // Redis is back: ask it
+		}
+		resuming := 0
+		if l.down.Load() {
+			resuming = 1 // a probe: if it succeeds, this member is back
 		}
 		maxWait := int64(-1)
 		if d, ok := ctx.Deadline(); ok {
@@ -148,7 +159,7 @@ func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 		}
 		reply, err := l.run(ctx, waitScript, st.keys, l.cfg.budget, l.cfg.margin, maxWait,
 			st.learned.Load(), limitTTL.Milliseconds(), probeTTL.Milliseconds(),
-			l.member, memberWindow.Microseconds())
+			l.member, memberWindow.Microseconds(), resuming)
 		if err == nil && len(reply) != 4 {
 			err = fmt.Errorf("wait script replied %v", reply)
 		}
@@ -157,14 +168,17 @@ func (l *Limiter) Wait(ctx context.Context, s admin.Scope) error {
 				l.probeCut() // the caller gave up, Redis said nothing
 				return ctx.Err()
 			}
-			l.failed(err)
-			return l.waitAlone(ctx, s, st)
+			if err := l.waitAlone(ctx, s, st, l.failed(err)); err != errBack {
+				return err
+			}
+			continue
 		}
 		l.succeeded()
 		st.sawFleet(reply[2], reply[3], time.Now())
 		code, wait := reply[0], time.Duration(reply[1])*time.Microsecond
 		switch code {
 		case codeGranted:
+			st.booked(time.Now().Add(wait))
 			return sleep(ctx, wait)
 		case codeTooLong:
 			return ErrWaitTooLong
@@ -202,10 +216,7 @@ func (l *Limiter) Observe(s admin.Scope, o admin.Outcome) {
 	}
 	now := time.Now().UnixNano()
 	if retryAfter > 0 { // kept here too, for the pauses while Redis is down
-		until := now + int64(retryAfter)
-		for prev := st.pauseUntil.Load(); until > prev && !st.pauseUntil.CompareAndSwap(prev, until); {
-			prev = st.pauseUntil.Load()
-		}
+		storeLater(&st.pauseUntil, now+int64(retryAfter))
 	}
 	if learned != 0 && learned == st.published.Load() && now-st.publishedAt.Load() < int64(limitTTL/2) {
 		learned = 0 // Redis has it
@@ -250,21 +261,39 @@ func (st *scopeState) sawFleet(members, limit int64, now time.Time) {
 	}
 }
 
+// booked records a slot granted by Redis, which this process spends at t.
+func (st *scopeState) booked(t time.Time) { storeLater(&st.bookedUntil, t.UnixNano()) }
+
+// storeLater stores t in v if it is later than v's value.
+func storeLater(v *atomic.Int64, t int64) {
+	for prev := v.Load(); t > prev && !v.CompareAndSwap(prev, t); {
+		prev = v.Load()
+	}
+}
+
+// errBack is waitAlone's error when Redis came back while it waited.
+var errBack = errors.New("redislimit: Redis is back")
+
 // waitAlone paces this process while Redis is down: at its share of the
-// fleet's budget, the budget over the members Redis last counted, after
-// any Retry-After pause this process was told of; or with the fallback
+// fleet's budget, the budget over the members Redis last counted, from the
+// last slot Redis granted it (the slots booked before the outage are this
+// process's spending until then) and after any Retry-After pause this
+// process was told of; or with the fallback
 // limiter when the caller set one, or when the fleet's size or its limit
-// is unknown (Redis was never reached).
-func (l *Limiter) waitAlone(ctx context.Context, s admin.Scope, st *scopeState) error {
+// is unknown (Redis was never reached). A wait at the share ends with
+// errBack when back is closed: the slots it would have spent alone are
+// the shared budget's again, and the caller asks Redis.
+func (l *Limiter) waitAlone(ctx context.Context, s admin.Scope, st *scopeState, back <-chan struct{}) error {
 	perMinute := l.share(st)
 	if perMinute == 0 {
 		return l.fallback.Wait(ctx, s)
 	}
-	if wait := time.Duration(st.pauseUntil.Load() - time.Now().UnixNano()); wait > 0 {
+	until := max(st.pauseUntil.Load(), st.bookedUntil.Load())
+	if wait := time.Duration(until - time.Now().UnixNano()); wait > 0 {
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
 			return ErrWaitTooLong
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := sleepUnless(ctx, wait, back); err != nil {
 			return err
 		}
 	}
@@ -273,18 +302,24 @@ func (l *Limiter) waitAlone(ctx context.Context, s admin.Scope, st *scopeState) 
 	}
 	st.mu.Lock()
 	r := rate.Limit(perMinute / 60)
-	if st.pacer == nil {
-		st.pacer = rate.NewLimiter(r, 1)
+	if st.pacerFor != back || st.pacer == nil {
+		// Each outage starts with an empty bucket from the last slot
+		// Redis granted: the fleet's bucket was spent up to then.
+		st.pacer, st.pacerFor = rate.NewLimiter(r, 1), back
+		st.pacer.ReserveN(time.Unix(0, max(time.Now().UnixNano(), st.bookedUntil.Load())), 1)
 	} else if st.pacer.Limit() != r {
 		st.pacer.SetLimit(r)
 	}
-	pacer := st.pacer
+	slot := st.pacer.Reserve() // a burst of 1: always possible
 	st.mu.Unlock()
-	if err := pacer.Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	wait := slot.Delay()
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
+		slot.Cancel()
 		return ErrWaitTooLong
+	}
+	if err := sleepUnless(ctx, wait, back); err != nil {
+		slot.Cancel()
+		return err
 	}
 	return nil
 }
@@ -345,20 +380,21 @@ func (l *Limiter) run(ctx context.Context, script *redis.Script, keys []string, 
 
 // useRedis reports whether this call should go to Redis: always while it
 // is up, and for one call at a time after the backoff while it is down.
-func (l *Limiter) useRedis() bool {
+// When not, back is closed when Redis is back.
+func (l *Limiter) useRedis() (use bool, back <-chan struct{}) {
 	if !l.down.Load() {
-		return true
+		return true, nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.down.Load() {
-		return true
+		return true, nil
 	}
 	if l.probing || time.Now().Before(l.retryAt) {
-		return false
+		return false, l.back
 	}
 	l.probing = true
-	return true
+	return true, nil
 }
 
 // probeCut ends a probe that the caller's context cut short, if this
@@ -372,18 +408,22 @@ func (l *Limiter) probeCut() {
 	l.probing = false
 }
 
-// Backoff between probes of a down Redis.
+// Backoff between probes of a down Redis. The longest is short: until a
+// member probes, it paces itself at its share while those already back
+// spend the whole budget.
 const (
 	minBackoff = 250 * time.Millisecond
-	maxBackoff = 5 * time.Second
+	maxBackoff = time.Second
 )
 
-// failed records a failed Redis operation, with one warning per outage.
-func (l *Limiter) failed(err error) {
+// failed records a failed Redis operation, with one warning per outage. It
+// returns a channel closed when Redis is back.
+func (l *Limiter) failed(err error) <-chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.down.Load() {
 		l.down.Store(true)
+		l.back = make(chan struct{})
 		l.backoff = minBackoff
 		l.cfg.logger.Warn("redislimit: Redis unavailable; pacing this process alone until it is back",
 			slog.String("error", err.Error()), slog.Duration("timeout", l.cfg.timeout))
@@ -392,6 +432,7 @@ func (l *Limiter) failed(err error) {
 	}
 	l.probing = false
 	l.retryAt = time.Now().Add(l.backoff)
+	return l.back
 }
 
 // succeeded records a successful Redis operation, with one message when
@@ -405,7 +446,26 @@ func (l *Limiter) succeeded() {
 	if l.down.Load() {
 		l.down.Store(false)
 		l.probing = false
+		close(l.back)
 		l.cfg.logger.Info("redislimit: Redis is back; pacing on the shared budget again")
+	}
+}
+
+// sleepUnless waits for d, or until ctx ends or back is closed (then it
+// returns errBack).
+func sleepUnless(ctx context.Context, d time.Duration, back <-chan struct{}) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-back:
+		return errBack
 	}
 }
 

@@ -62,7 +62,10 @@ end
 // paces from its first request on and never bursts on a fresh Redis. A
 // missing limit is restored from what the caller learned (ARGV[4]); when
 // no member knows it, one request at a time is let through to learn it
-// from the server's headers.
+// from the server's headers. A member back from an outage, during which it
+// paced itself alone, starts the bucket with one request in it too: the
+// members still pacing alone spend their share of the budget until they
+// come back.
 //
 // Every call also records its member (ARGV[7]) in a sorted set scored by
 // the time it last asked, drops the members not seen for the member window
@@ -73,7 +76,7 @@ end
 // ARGV: budget, margin, the longest wait the caller accepts (µs; negative
 // for no bound), the caller's learned limit (0 if none, -1 if the server
 // advertises none), limit TTL (ms), probe TTL (ms), member id, member
-// window (µs).
+// window (µs), 1 when the caller is back from an outage (else 0).
 var waitScript = redis.NewScript(luaPrelude + `
 local window = tonumber(ARGV[8])
 redis.call('ZADD', KEYS[5], string.format('%.0f', now), ARGV[7])
@@ -102,7 +105,7 @@ if limit < 0 then
 end
 local interval, tau = pace(limit)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '')
-if not tat then
+if not tat or (ARGV[9] == '1' and tat < now + tau) then
   tat = now + tau
 end
 local wait = math.max(0, tat - tau - now)
