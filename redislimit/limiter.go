@@ -278,22 +278,27 @@ var errBack = errors.New("redislimit: Redis is back")
 // fleet's budget, the budget over the members Redis last counted, from the
 // last slot Redis granted it (the slots booked before the outage are this
 // process's spending until then) and after any Retry-After pause this
-// process was told of; or with the fallback
-// limiter when the caller set one, or when the fleet's size or its limit
-// is unknown (Redis was never reached). A wait at the share ends with
-// errBack when back is closed: the slots it would have spent alone are
-// the shared budget's again, and the caller asks Redis.
+// process was told of; or with the fallback limiter when the caller set
+// one, or when the fleet's size or its limit is unknown (Redis was never
+// reached). A wait for a slot ends with errBack when back is closed: the
+// slots it would have spent alone are the shared budget's again, and the
+// caller asks Redis.
 func (l *Limiter) waitAlone(ctx context.Context, s admin.Scope, st *scopeState, back <-chan struct{}) error {
 	perMinute := l.share(st)
 	if perMinute == 0 {
 		return l.fallback.Wait(ctx, s)
 	}
-	until := max(st.pauseUntil.Load(), st.bookedUntil.Load())
-	if wait := time.Duration(until - time.Now().UnixNano()); wait > 0 {
+	// The server's pause holds whether Redis is back or not; the slots
+	// booked in Redis are the shared budget's again once it is back.
+	pause, booked := st.pauseUntil.Load(), st.bookedUntil.Load()
+	if wait := time.Duration(max(pause, booked) - time.Now().UnixNano()); wait > 0 {
 		if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
 			return ErrWaitTooLong
 		}
-		if err := sleepUnless(ctx, wait, back); err != nil {
+		if err := sleep(ctx, time.Duration(pause-time.Now().UnixNano())); err != nil {
+			return err
+		}
+		if err := sleepUnless(ctx, time.Duration(booked-time.Now().UnixNano()), back); err != nil {
 			return err
 		}
 	}

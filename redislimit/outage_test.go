@@ -204,3 +204,30 @@ func TestOutageHonoursRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+func TestBackFromAnOutageLetsNoBurstThrough(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	s := newScope(t)
+	m := newMember(t, srv, redislimit.WithTimeout(50*time.Millisecond))
+	learn(m, s, 600) // 594 a minute: a burst of 9, one every 101ms after it
+	if got := immediate(t, s, 1, m); got != 1 {
+		t.Fatalf("%d attempts let through before the outage, want 1", got)
+	}
+	srv.pause()
+	if err := m.Wait(context.Background(), s); err != nil { // times out: the fallback takes over
+		t.Fatalf("Wait: %v", err)
+	}
+	// Long enough for Redis's bucket to be full again if nothing stopped
+	// it (a second's budget), and for the backoff before the next probe.
+	time.Sleep(1200 * time.Millisecond) // the bucket and the backoff are time-based
+	srv.resume()
+	before := m.fallback.waits.Load()
+	got := immediate(t, s, 30, m)
+	if n := m.fallback.waits.Load() - before; n != 0 {
+		t.Fatalf("%d attempts paced by the fallback after Redis came back, want 0", n)
+	}
+	if got == 0 || got > 2 {
+		t.Errorf("%d of 30 attempts let through at once after the outage, want 1 or 2", got)
+	}
+}
