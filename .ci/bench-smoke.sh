@@ -16,10 +16,10 @@ go test -count=1 -run . -bench . -skip '^BenchmarkFleet$' -benchtime 1x -iterate
 # server limited to 600 requests a minute, 15 s a mode, Redis stopped
 # (SIGSTOP) for 5 s in the middle of redis-stop. Figures are not asserted,
 # outcomes are: every mode must report a row; the limiter shared in Redis
-# must surface no error; and with or without the outage it must apply at
-# least half of what the server allows (a stalled limiter gets far less).
-# redis-stop still surfaces errors while Redis is down (docs/PERFORMANCE.md,
-# (f)), so its errors are not asserted yet. Needs redis-server.
+# must surface no error, with or without the outage (each process paces
+# itself at its share of the budget while Redis is down); and it must apply
+# at least half of what the server allows (a stalled limiter gets far less).
+# Needs redis-server.
 fleet_out=$(mktemp -d)
 trap 'rm -rf "$fleet_out"' EXIT
 OUT=$fleet_out MODES=default,redis,redis-stop DURATION=15s OUTAGE=5s bash fleet.sh
@@ -30,7 +30,7 @@ awk '
     for (i = 3; i < NF; i += 2) m[$(i + 1)] = $i
     seen[mode] = 1
     if (!("changes" in m) || m["changes"] < 1) { print "fleet: " mode " applied no change"; bad = 1 }
-    if (mode == "redis" && m["errors"] != 0) { print "fleet: " mode " surfaced " m["errors"] " errors"; bad = 1 }
+    if (mode ~ /^redis/ && m["errors"] != 0) { print "fleet: " mode " surfaced " m["errors"] " errors"; bad = 1 }
     if (mode ~ /^redis/ && m["goodput-%"] < 50) { print "fleet: " mode " goodput " m["goodput-%"] "% of the limit"; bad = 1 }
   }
   END {

@@ -5,12 +5,12 @@
 # the outage modes. Writes fleet.txt (go test -bench output), fleet-machine.txt
 # and fleet-table.md to bench/results/ (or $OUT). Needs redis-server.
 #
-#   bench/fleet.sh                                   # the documented run: about 14 minutes
+#   bench/fleet.sh                                   # the documented run: about 12 minutes
 #   DURATION=15s OUTAGE=5s MODES=default,redis bench/fleet.sh   # CI's smoke
 set -euo pipefail
 cd "$(dirname "$0")"
 out=${OUT:-results}
-modes=${MODES:-default,redis,retryablehttp,redis-stop,redis-kill,redis-margin1}
+modes=${MODES:-default,redis,retryablehttp,redis-stop,redis-kill}
 procs=${PROCS:-4}
 workers=${WORKERS:-8}
 limit=${LIMIT:-600}

@@ -23,7 +23,7 @@ import (
 )
 
 var (
-	flagFleetModes    = flag.String("fleet-modes", "default,redis,retryablehttp,redis-stop,redis-kill,redis-margin1", "comma-separated modes of BenchmarkFleet")
+	flagFleetModes    = flag.String("fleet-modes", "default,redis,retryablehttp,redis-stop,redis-kill", "comma-separated modes of BenchmarkFleet")
 	flagFleetProcs    = flag.Int("fleet-procs", 4, "worker processes in BenchmarkFleet")
 	flagFleetWorkers  = flag.Int("fleet-workers", 8, "goroutines in each worker process of BenchmarkFleet")
 	flagFleetLimit    = flag.Int("fleet-limit", 600, "the server's limit in BenchmarkFleet, requests a minute")
@@ -52,9 +52,6 @@ var fleetModes = []fleetMode{
 	{name: "retryablehttp"},      // the peer: go-retryablehttp's defaults
 	{name: "redis-stop", redis: true, outage: "stop"},
 	{name: "redis-kill", redis: true, outage: "kill"},
-	// The shared limiter keeping 1 % of the limit in reserve, as the
-	// adaptive limiter does, instead of its default 5 %.
-	{name: "redis-margin1", redis: true},
 }
 
 // fleetSpec is what the benchmark tells a worker process, on the first line
@@ -141,9 +138,6 @@ func fleetPeer(s fleetSpec, t target) (*peer, error) {
 	case "redis", "redis-stop", "redis-kill":
 		rdb := redis.NewClient(&redis.Options{Addr: s.Redis})
 		return sdkPeer(t, admin.WithLimiter(redislimit.New(rdb)))
-	case "redis-margin1":
-		rdb := redis.NewClient(&redis.Options{Addr: s.Redis})
-		return sdkPeer(t, admin.WithLimiter(redislimit.New(rdb, redislimit.WithMargin(0.01))))
 	}
 	return nil, fmt.Errorf("no mode %q", s.Mode)
 }

@@ -19,8 +19,14 @@
 // one, never share a budget on one Redis. All keys of a scope carry it as a
 // hash tag, "{...}", and so lie in one Cluster slot.
 //
-// The budget is the limit the server advertises, less a margin (5% by
-// default, WithMargin), or one you set (WithBudget). The limit learned from
+// The budget is the limit the server advertises, less a margin (1% by
+// default, WithMargin), or one you set (WithBudget). The margin is small
+// because the whole fleet is paced by one clock, Redis's: jitter between
+// members' clocks cannot add up to a burst, and what is left to guard
+// against is the server's own bucket timing, for which 1% is the in-process
+// limiter's margin too. At 5%, a fleet of 4 processes of 8 workers reached
+// 95% of a limit of 600 a minute; at 1%, 98% with no 429 (benchmark (f) in
+// docs/PERFORMANCE.md). The limit learned from
 // the headers is kept in Redis for ten minutes after the last answer that
 // told it, so a new process starts with what the fleet knows; while no
 // member knows it, one attempt at a time goes out to learn it. A 429 or
@@ -69,18 +75,34 @@
 // the fleet goes on at the paced rate and never bursts past the limit on a
 // fresh Redis. A member that knew the limit writes it back with its next
 // Wait. The cost is one second's burst not used after a minute of idleness.
+// A member back from an outage starts the bucket with one slot too.
 //
 // # When Redis fails
 //
 // Each Redis operation is bounded by a timeout (50ms by default,
 // WithTimeout), whether or not the client heeds context deadlines. When
-// one fails or times out, Wait goes on with the fallback limiter
-// (admin.NewAdaptiveLimiter by default, WithFallback), which paces this
-// process alone by the limit it has learnt, and never fails the call for
-// it. One warning is logged per outage (WithLogger), and one message when
-// Redis answers again; the Limiter probes it with one call at a time after
-// a backoff (250ms, doubling to 5s). Observe publishes in the background,
-// at most 8 publications at a time, and never waits for Redis.
+// one fails or times out, Wait goes on without Redis and never fails the
+// call for it: it paces this process at its share of the budget, the
+// budget divided by the fleet's members. Each Wait records its Limiter
+// (a random id) in a sorted set of the scope, in the same script, and
+// learns how many members asked in the last 15 seconds; the share uses
+// the most of these counts in the last 15 seconds, so that a Redis that
+// lost the set just before failing (a restart, then an outage) does not
+// make the share of the members that asked again too large. While Redis is
+// down, a 429 or 503 with Retry-After pauses this process's calls until
+// then, and the slots Redis granted before the outage are spent first.
+// When Redis is back, the waits at the share end and take slots from the
+// shared budget again.
+//
+// With no count known (Redis was never reached), or with a fallback of
+// one's own (WithFallback), Wait goes on with the fallback limiter
+// (admin.NewAdaptiveLimiter by default), which paces this process alone by
+// the limit it has learnt, the whole of it. One warning is logged per
+// outage (WithLogger), and one message when Redis answers again; the
+// Limiter probes it with one call at a time after a backoff (250ms,
+// doubling to 1s: a member that has not probed yet spends its share on top
+// of the budget that the members back take). Observe publishes in the
+// background, at most 8 publications at a time, and never waits for Redis.
 //
 // A Wait whose context ends while it sleeps until its slot gives the slot
 // up unused: the fleet then sends a little under its budget, never over.
@@ -88,7 +110,9 @@
 // # What is tested
 //
 // The tests start a real redis-server (7.0 here) on a free loopback port:
-// standalone, restarted, flushed, killed and stopped with SIGSTOP, and a
+// standalone, restarted, flushed, killed and stopped with SIGSTOP (each
+// member of a fleet then gets its share, and all of the budget once Redis
+// is back), and a
 // Cluster of three masters made with redis-cli --cluster create. Without
 // redis-server they skip, naming the package to install, and fail when
 // the CI variable is set. Valkey, a fork of Redis 7.2 that runs the same

@@ -262,7 +262,7 @@ func TestRedisLosingItsStateLetsNoBurstThrough(t *testing.T) {
 			t.Parallel()
 			srv := startRedis(t)
 			s := newScope(t)
-			// 600 a minute less 5%: a burst of 9, one every 105ms after it.
+			// 600 a minute less 1%: a burst of 9, one every 101ms after it.
 			fleet := []member{newMember(t, srv), newMember(t, srv), newMember(t, srv)}
 			for _, m := range fleet {
 				learn(m, s, 600)
@@ -395,7 +395,7 @@ func TestKeysNameOnlyTheScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"p:{" + s.Key + "}:tat": true, "p:{" + s.Key + "}:limit": true,
-		"p:{" + s.Key + "}:pause": true, "p:{" + s.Key + "}:probe": true}
+		"p:{" + s.Key + "}:pause": true, "p:{" + s.Key + "}:probe": true, "p:{" + s.Key + "}:members": true}
 	for _, k := range keys {
 		if !want[k] {
 			t.Errorf("unexpected key %q", k)

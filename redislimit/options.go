@@ -31,8 +31,8 @@ func WithBudget(perMinute int) Option {
 }
 
 // WithMargin sets the fraction of the server's advertised limit that the
-// fleet leaves unused, 0.05 by default: at 1,000 requests a minute the
-// fleet sends 950. Values outside [0, 0.9] leave the default.
+// fleet leaves unused, 0.01 by default: at 1,000 requests a minute the
+// fleet sends 990. Values outside [0, 0.9] leave the default.
 func WithMargin(fraction float64) Option {
 	return func(c *config) {
 		if fraction >= 0 && fraction <= 0.9 {
@@ -71,9 +71,10 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithFallback sets the limiter that paces this process while Redis is
-// unavailable, admin.NewAdaptiveLimiter() by default. The Limiter reports
-// every outcome to it, so that it knows the server's limit when it takes
-// over. nil leaves the default.
+// unavailable, in place of the default: this process's share of the
+// fleet's budget, or admin.NewAdaptiveLimiter() while the fleet's size is
+// unknown. The Limiter reports every outcome to it, so that it knows the
+// server's limit when it takes over. nil leaves the default.
 func WithFallback(f admin.Limiter) Option {
 	return func(c *config) {
 		if f != nil {

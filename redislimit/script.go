@@ -8,7 +8,11 @@ import "github.com/redis/go-redis/v9"
 // microseconds since the Unix epoch, written with %.0f: exact below 2^53,
 // where tostring would round.
 
-// Replies of waitScript: {code, microseconds}.
+// Replies of waitScript: {code, microseconds, members, limit}: members is
+// the number of members that asked in the last member window, this one
+// included, and limit the scope's limit a minute as the script knew it (0
+// when no member knows it, -1 when the server advertises none, the budget
+// when one is set).
 const (
 	codeGranted  = 0 // the attempt may go after the wait; its slot is taken
 	codePaused   = 1 // the fleet is paused (Retry-After); ask again after the wait
@@ -18,10 +22,11 @@ const (
 
 // The keys of a scope, in the order both scripts take them.
 const (
-	keyTAT   = "tat"
-	keyLimit = "limit"
-	keyPause = "pause"
-	keyProbe = "probe"
+	keyTAT     = "tat"
+	keyLimit   = "limit"
+	keyPause   = "pause"
+	keyProbe   = "probe"
+	keyMembers = "members"
 )
 
 // luaPrelude reads the clock and the pace shared by both scripts: the
@@ -57,43 +62,60 @@ end
 // paces from its first request on and never bursts on a fresh Redis. A
 // missing limit is restored from what the caller learned (ARGV[4]); when
 // no member knows it, one request at a time is let through to learn it
-// from the server's headers.
+// from the server's headers. A member back from an outage, during which it
+// paced itself alone, starts the bucket with one request in it too: the
+// members still pacing alone spend their share of the budget until they
+// come back.
 //
-// KEYS: tat, limit, pause, probe.
+// Every call also records its member (ARGV[7]) in a sorted set scored by
+// the time it last asked, drops the members not seen for the member window
+// (ARGV[8]), and replies with how many are left: while Redis is down, each
+// member paces itself at its share of the budget by that count.
+//
+// KEYS: tat, limit, pause, probe, members.
 // ARGV: budget, margin, the longest wait the caller accepts (µs; negative
 // for no bound), the caller's learned limit (0 if none, -1 if the server
-// advertises none), limit TTL (ms), probe TTL (ms).
+// advertises none), limit TTL (ms), probe TTL (ms), member id, member
+// window (µs), 1 when the caller is back from an outage (else 0).
 var waitScript = redis.NewScript(luaPrelude + `
+local window = tonumber(ARGV[8])
+redis.call('ZADD', KEYS[5], string.format('%.0f', now), ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', string.format('(%.0f', now - window))
+redis.call('PEXPIRE', KEYS[5], math.ceil(window / 1000))
+local members = redis.call('ZCARD', KEYS[5])
+local function reply(code, wait)
+  return {code, wait, members, limit or 0}
+end
 local pause = tonumber(redis.call('GET', KEYS[3]) or '0')
 if pause > now then
-  return {1, pause - now}
+  return reply(1, pause - now)
 end
 if not limit then
   limit = tonumber(ARGV[4])
   if limit == 0 then
     if redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[6]) then
-      return {0, 0}
+      return reply(0, 0)
     end
-    return {3, math.min(math.max(redis.call('PTTL', KEYS[4]), 1), 50) * 1000}
+    return reply(3, math.min(math.max(redis.call('PTTL', KEYS[4]), 1), 50) * 1000)
   end
   redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
 end
 if limit < 0 then
-  return {0, 0}
+  return reply(0, 0)
 end
 local interval, tau = pace(limit)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '')
-if not tat then
+if not tat or (ARGV[9] == '1' and tat < now + tau) then
   tat = now + tau
 end
 local wait = math.max(0, tat - tau - now)
 local maxwait = tonumber(ARGV[3])
 if maxwait >= 0 and wait > maxwait then
-  return {2, math.ceil(wait)}
+  return reply(2, math.ceil(wait))
 end
 local nxt = math.max(tat, now) + interval
 redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now) / 1000) + 60000)
-return {0, math.ceil(wait)}
+return reply(0, math.ceil(wait))
 `)
 
 // observeScript publishes what one answer taught: the server's limit, kept
