@@ -244,7 +244,11 @@ func TestBodyThatNeverEnds(t *testing.T) {
 			}
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	// The deadline is what ends a body that never ends. It leaves the
+	// request ample time to reach the server on a loaded machine: with
+	// 150ms, CI's load sometimes ran it out before the handler was entered.
+	const deadline = time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	_, err := c.Users.Get(ctx, "usr_1")
 	var e *admin.Error
@@ -253,7 +257,7 @@ func TestBodyThatNeverEnds(t *testing.T) {
 	assert.Equal(t, int32(1), requests.Load())
 
 	// A change cut off mid-body was answered with success: possibly applied.
-	ctx, cancel = context.WithTimeout(context.Background(), 150*time.Millisecond)
+	ctx, cancel = context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	_, err = c.Users.Update(ctx, "usr_1", &admin.UpdateUserParams{Name: admin.Ptr("B")})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
